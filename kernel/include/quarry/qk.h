@@ -1,0 +1,426 @@
+/*
+ * qk.h - public interface of the quarry simulation kernel.
+ *
+ * The kernel is a pure function of its inputs: it owns the world state and
+ * advances it one fixed tick at a time.  Everything it needs comes from the
+ * caller (memory through qk_allocator, the root seed in qk_world_config, the
+ * block registry as plain data, the inputs of each tick) and everything it
+ * says goes out through a caller-supplied event sink.  It never performs I/O,
+ * never reads a clock, never draws unseeded randomness and keeps no floats in
+ * state, so the same inputs give the same events and digests, bit for bit,
+ * on every compiler, optimisation level and CPU.
+ *
+ * Units
+ *   Block coordinates are int32 (x, z within +-QK_COORD_LIMIT, y in 0..255).
+ *   Entity positions are fixed point: qk_fx, 1 block = QK_FX_ONE (4096).
+ *   Angles are binary: yaw uint16 (65536 = one turn, 0 faces +z, 16384 faces
+ *   -x), pitch int16 (+-16384 = straight down/up, positive looks down).
+ *   Ticks are uint64; tick T is the T-th call to qk_step, counting from 0.
+ *
+ * Ownership
+ *   A qk_world is created with qk_world_create or qk_world_restore and freed
+ *   with qk_world_destroy.  All memory comes from the caller's allocator.
+ *   Functions never abort, exit or longjmp; they return a qk_status and, when
+ *   the caller passes a qk_diag, fill it with a static message and offset.
+ *   A world is not thread-safe; distinct worlds share nothing.
+ */
+#ifndef QUARRY_QK_H
+#define QUARRY_QK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QK_VERSION_STRING "0.1.0"
+
+/* ===================================================================== */
+/* Status and diagnostics                                                */
+/* ===================================================================== */
+
+typedef enum qk_status {
+    QK_OK = 0,
+    QK_ERR_NOMEM,    /* the caller's allocator refused a request */
+    QK_ERR_INVALID,  /* an argument or data handed in is malformed */
+    QK_ERR_RANGE,    /* a coordinate or value lies outside what is supported */
+    QK_ERR_CORRUPT,  /* snapshot bytes are malformed */
+    QK_ERR_VERSION,  /* snapshot of another format, or another registry */
+    QK_ERR_CAPACITY, /* the caller's buffer is too small */
+    QK_ERR_STATE     /* the world is unusable after an earlier failed step */
+} qk_status;
+
+/* Short, stable English name of a status ("out of memory", ...). */
+const char *qk_status_str(qk_status s);
+
+/* Optional caller-owned diagnostic.  `what` is a static string; `offset` is
+ * a byte offset (snapshots) or an index (inputs, layers) when meaningful. */
+typedef struct qk_diag {
+    qk_status code;
+    const char *what;
+    uint64_t offset;
+} qk_diag;
+
+/* ===================================================================== */
+/* Memory                                                                */
+/* ===================================================================== */
+
+/* Lua-style allocator: nsize == 0 frees ptr and returns NULL; otherwise it
+ * behaves like realloc(ptr, nsize), osize being ptr's current size (0 when
+ * ptr is NULL).  Returning NULL for nsize > 0 means out of memory. */
+typedef void *(*qk_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+
+typedef struct qk_allocator {
+    qk_alloc_fn fn;
+    void *ud;
+} qk_allocator;
+
+/* ===================================================================== */
+/* Numbers                                                               */
+/* ===================================================================== */
+
+typedef int64_t qk_fx; /* fixed point, QK_FX_SHIFT fractional bits */
+#define QK_FX_SHIFT 12
+#define QK_FX_ONE ((qk_fx)1 << QK_FX_SHIFT)
+
+#define QK_CHUNK_W 16
+#define QK_CHUNK_H 256
+#define QK_SECTION_H 16
+#define QK_SECTIONS (QK_CHUNK_H / QK_SECTION_H)
+#define QK_COORD_LIMIT 30000000 /* |x|, |z| of any block */
+#define QK_MAX_PLAYERS 64
+#define QK_HOTBAR 9
+#define QK_MAX_BLOCKS 4096 /* registry size limit */
+
+/* ===================================================================== */
+/* Block registry (data handed in by the caller)                         */
+/* ===================================================================== */
+
+typedef uint16_t qk_block_id;
+#define QK_BLOCK_AIR ((qk_block_id)0)
+#define QK_BLOCK_NONE ((qk_block_id)0xFFFF) /* "no block", e.g. drops nothing */
+
+typedef struct qk_block_def {
+    bool opaque;       /* stops light; hides neighbouring faces */
+    bool solid;        /* collides with entities */
+    bool breakable;    /* players may break it (bedrock: false) */
+    uint8_t emissive;  /* block light emitted, 0..15 */
+    qk_block_id drops; /* block/item dropped when broken, or QK_BLOCK_NONE */
+} qk_block_def;
+
+/* Entry i describes block id i.  Entry 0 must be air: not opaque, not solid,
+ * not emissive.  The kernel copies the table; the caller may free it. */
+typedef struct qk_registry {
+    const qk_block_def *blocks;
+    uint32_t count; /* 1..QK_MAX_BLOCKS */
+} qk_registry;
+
+/* ===================================================================== */
+/* World configuration                                                   */
+/* ===================================================================== */
+
+typedef enum qk_generator {
+    QK_GEN_EMPTY = 0, /* all air */
+    QK_GEN_SUPERFLAT, /* horizontal layers, bottom up */
+    QK_GEN_TERRAIN    /* integer-noise hills with caves */
+} qk_generator;
+
+#define QK_MAX_LAYERS 32
+typedef struct qk_flat_layer {
+    qk_block_id block;
+    uint16_t height; /* in blocks; the sum over layers is at most 256 */
+} qk_flat_layer;
+
+/* Materials and shape of the terrain generator.  Heights are in blocks. */
+typedef struct qk_terrain_params {
+    qk_block_id bedrock, stone, dirt, grass;
+    uint16_t base_height; /* mean surface height, 1..250 */
+    uint16_t amplitude;   /* hills rise and fall about this much, 0..100 */
+    uint16_t caves;       /* cave density per mille of underground voxels' band, 0..400 */
+} qk_terrain_params;
+
+typedef struct qk_world_config {
+    uint64_t seed;
+    /* Inclusive rectangle of loaded chunk columns. */
+    int32_t cx_min, cz_min, cx_max, cz_max;
+    qk_generator generator;
+    qk_flat_layer layers[QK_MAX_LAYERS];
+    uint32_t layer_count;
+    qk_terrain_params terrain;
+} qk_world_config;
+
+/* ===================================================================== */
+/* Inputs                                                                */
+/* ===================================================================== */
+
+typedef enum qk_op {
+    QK_OP_JOIN = 1, /* a player enters the world at a spawn point */
+    QK_OP_MOVE,     /* held movement keys and look direction */
+    QK_OP_JUMP,     /* jump now, if standing on ground */
+    QK_OP_PLACE,    /* place the selected hotbar block against a face */
+    QK_OP_BREAK,    /* break the block at a position */
+    QK_OP_SELECT,   /* select a hotbar slot */
+    QK_OP__COUNT
+} qk_op;
+
+/* Movement key bits of QK_OP_MOVE. */
+#define QK_DIR_FORWARD 1u
+#define QK_DIR_BACK 2u
+#define QK_DIR_LEFT 4u
+#define QK_DIR_RIGHT 8u
+#define QK_DIR_MASK 15u
+
+typedef enum qk_face {
+    QK_FACE_DOWN = 0, /* -y */
+    QK_FACE_UP,       /* +y */
+    QK_FACE_NORTH,    /* -z */
+    QK_FACE_SOUTH,    /* +z */
+    QK_FACE_WEST,     /* -x */
+    QK_FACE_EAST,     /* +x */
+    QK_FACE__COUNT
+} qk_face;
+
+/* One input.  Within a tick, inputs apply in canonical order: clock (a
+ * Lamport clock, 0 for local logs), then player id, then seq.  Two inputs
+ * with the same (player, seq) in one tick are rejected as duplicates. */
+typedef struct qk_input {
+    uint64_t tick;
+    uint64_t clock;
+    uint32_t player; /* 1..UINT32_MAX; 0 is not a player */
+    uint32_t seq;
+    qk_op op;
+    union {
+        struct {
+            qk_fx x, y, z; /* feet position */
+            uint16_t yaw;
+            int16_t pitch;
+            qk_block_id hotbar[QK_HOTBAR]; /* QK_BLOCK_NONE = empty slot */
+        } join;
+        struct {
+            uint8_t dirs; /* QK_DIR_* bits */
+            uint16_t yaw;
+            int16_t pitch;
+        } move;
+        struct {
+            int32_t x, y, z; /* the block clicked */
+            qk_face face;    /* the new block goes on this side of it */
+        } place;
+        struct {
+            int32_t x, y, z;
+        } brk;
+        struct {
+            uint8_t slot; /* 0..QK_HOTBAR-1 */
+        } select;
+    } u;
+} qk_input;
+
+/* ===================================================================== */
+/* Events                                                                */
+/* ===================================================================== */
+
+typedef enum qk_event_type {
+    QK_EV_SPAWN = 1, /* a player joined */
+    QK_EV_PLAYER,    /* a player's physical state changed this tick */
+    QK_EV_BLOCK,     /* a block changed */
+    QK_EV_DROP,      /* a broken block dropped an item */
+    QK_EV_SELECT,    /* a player selected a hotbar slot */
+    QK_EV_REJECT,    /* an input was refused; the world is unchanged by it */
+    QK_EV_DIGEST,    /* end of tick: per-subsystem digests and chain hash */
+    QK_EV__COUNT
+} qk_event_type;
+
+typedef enum qk_cause {
+    QK_CAUSE_PLACE = 1,
+    QK_CAUSE_BREAK,
+    QK_CAUSE__COUNT
+} qk_cause;
+
+typedef enum qk_reason {
+    QK_REASON_REACH = 1,     /* target farther than the reach limit */
+    QK_REASON_OUT_OF_WORLD,  /* target outside the loaded chunks or 0..255 */
+    QK_REASON_OCCUPIED,      /* place: target is not air */
+    QK_REASON_NO_SUPPORT,    /* place: the clicked block is air */
+    QK_REASON_INTERSECTS,    /* place: the block would overlap a player */
+    QK_REASON_EMPTY_HAND,    /* place: selected slot is empty */
+    QK_REASON_NOTHING,       /* break: target is air */
+    QK_REASON_UNBREAKABLE,   /* break: block is not breakable */
+    QK_REASON_UNKNOWN_PLAYER,/* the input names no joined player */
+    QK_REASON_ALREADY_JOINED,/* join: id already in the world */
+    QK_REASON_DUPLICATE,     /* same (player, seq) twice in a tick */
+    QK_REASON_BAD_ARGUMENT,  /* slot or face out of range, bad block id */
+    QK_REASON_FULL,          /* join: QK_MAX_PLAYERS already present */
+    QK_REASON__COUNT
+} qk_reason;
+
+typedef enum qk_subsys {
+    QK_SUB_BLOCKS = 0,
+    QK_SUB_ENTITIES,
+    QK_SUB__COUNT
+} qk_subsys;
+
+typedef struct qk_event {
+    uint64_t tick;
+    qk_event_type type;
+    union {
+        struct {
+            uint32_t player;
+            qk_fx x, y, z;
+        } spawn;
+        struct {
+            uint32_t player;
+            qk_fx x, y, z;
+            qk_fx vx, vy, vz;
+            uint16_t yaw;
+            int16_t pitch;
+            bool on_ground;
+        } player;
+        struct {
+            int32_t x, y, z;
+            qk_block_id block, prev;
+            qk_cause cause;
+            uint32_t player;
+        } block;
+        struct {
+            uint32_t player;
+            qk_block_id item;
+            int32_t x, y, z;
+        } drop;
+        struct {
+            uint32_t player;
+            uint8_t slot;
+            qk_block_id block; /* what the slot holds, or QK_BLOCK_NONE */
+        } select;
+        struct {
+            uint32_t player;
+            uint32_t seq;
+            qk_op op;
+            qk_reason reason;
+        } reject;
+        struct {
+            uint64_t sub[QK_SUB__COUNT];
+            uint64_t chain;
+        } digest;
+    } u;
+} qk_event;
+
+typedef void (*qk_event_fn)(void *ud, const qk_event *ev);
+
+typedef struct qk_sink {
+    qk_event_fn fn; /* may be NULL: events are dropped */
+    void *ud;
+} qk_sink;
+
+/* Stable lower-case names used in event streams and scenarios. */
+const char *qk_op_name(qk_op op);
+const char *qk_event_name(qk_event_type t);
+const char *qk_cause_name(qk_cause c);
+const char *qk_reason_name(qk_reason r);
+const char *qk_subsys_name(qk_subsys s);
+const char *qk_face_name(qk_face f);
+
+/* ===================================================================== */
+/* World lifetime                                                        */
+/* ===================================================================== */
+
+typedef struct qk_world qk_world;
+
+/* Creates a world at tick 0 and generates every chunk of cfg's rectangle.
+ * Errors: QK_ERR_INVALID (bad config or registry), QK_ERR_RANGE (rectangle
+ * outside the coordinate limit or larger than 4096 columns), QK_ERR_NOMEM.
+ * On error *out is NULL and nothing is leaked. */
+qk_status qk_world_create(qk_world **out, const qk_world_config *cfg,
+                          const qk_registry *reg, const qk_allocator *alloc,
+                          qk_diag *diag);
+
+void qk_world_destroy(qk_world *w);
+
+/* ===================================================================== */
+/* Stepping                                                              */
+/* ===================================================================== */
+
+/* Runs tick T = qk_world_tick(w): applies `inputs` (all must carry tick T) in
+ * canonical order, simulates, emits events through `sink`, and ends the tick
+ * with a QK_EV_DIGEST event.  Reorders `inputs` in place.
+ * Errors: QK_ERR_INVALID (an input for another tick, or an unknown op; the
+ * world is unchanged), QK_ERR_NOMEM (the world is then unusable and every
+ * later call returns QK_ERR_STATE). */
+qk_status qk_step(qk_world *w, qk_input *inputs, size_t n,
+                  const qk_sink *sink, qk_diag *diag);
+
+/* ===================================================================== */
+/* Queries                                                               */
+/* ===================================================================== */
+
+/* The tick the next qk_step will run (= number of steps taken). */
+uint64_t qk_world_tick(const qk_world *w);
+
+const qk_world_config *qk_world_config_of(const qk_world *w);
+
+/* Block at a voxel.  QK_ERR_RANGE outside the loaded chunks or 0..255. */
+qk_status qk_block_at(const qk_world *w, int32_t x, int32_t y, int32_t z,
+                      qk_block_id *out);
+
+typedef struct qk_player_state {
+    uint32_t id;
+    qk_fx x, y, z;
+    qk_fx vx, vy, vz;
+    uint16_t yaw;
+    int16_t pitch;
+    uint8_t dirs;
+    bool on_ground;
+    uint8_t slot;
+    qk_block_id hotbar[QK_HOTBAR];
+} qk_player_state;
+
+/* Number of players; players are indexed 0..n-1 in ascending id order. */
+uint32_t qk_player_count(const qk_world *w);
+qk_status qk_player_at(const qk_world *w, uint32_t index, qk_player_state *out);
+qk_status qk_player_get(const qk_world *w, uint32_t id, qk_player_state *out);
+
+typedef struct qk_digests {
+    uint64_t sub[QK_SUB__COUNT];
+    uint64_t chain; /* H(t) after the last step; a seed-derived H(-1) before */
+} qk_digests;
+
+void qk_world_digests(const qk_world *w, qk_digests *out);
+
+/* Digest of one subsystem's share of one chunk column (QK_SUB_BLOCKS only
+ * for now), for tools that localise a divergence.  QK_ERR_RANGE if the chunk
+ * is not loaded, QK_ERR_INVALID for a subsystem without per-chunk digests. */
+qk_status qk_chunk_digest(qk_world *w, int32_t cx, int32_t cz, qk_subsys sub,
+                          uint64_t *out);
+
+/* Bytes currently held from the allocator, and loaded chunk count. */
+size_t qk_world_memory(const qk_world *w);
+uint32_t qk_chunk_count(const qk_world *w);
+
+/* ===================================================================== */
+/* Snapshots                                                             */
+/* ===================================================================== */
+
+/* A snapshot is the whole state as little-endian bytes, independent of the
+ * host and of the in-memory representation (palettes are written compacted),
+ * so snapshot(restore(s)) == s and restoring then stepping gives the same
+ * events and digests as never stopping. */
+
+/* Exact byte size qk_snapshot_write will need. */
+size_t qk_snapshot_size(const qk_world *w);
+
+/* Writes the snapshot into buf[0..cap).  QK_ERR_CAPACITY if cap is short. */
+qk_status qk_snapshot_write(const qk_world *w, uint8_t *buf, size_t cap,
+                            size_t *written);
+
+/* Rebuilds a world from snapshot bytes.  The registry must be the one the
+ * snapshot was taken with (QK_ERR_VERSION otherwise).  Malformed bytes give
+ * QK_ERR_CORRUPT with diag->offset at the first bad byte; never a crash. */
+qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
+                           const qk_registry *reg, const qk_allocator *alloc,
+                           qk_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QUARRY_QK_H */

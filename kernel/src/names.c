@@ -1,0 +1,85 @@
+/*
+ * names.c - the stable lower-case names of the kernel's enums.
+ *
+ * These strings appear in event streams and scenarios, so they are part of
+ * the file formats: append new names, never rename (docs/formats.md).
+ */
+#include "quarry/qk.h"
+
+#define NAME_OF(table, v) \
+    (((unsigned)(v) < sizeof(table) / sizeof(table[0]) && table[(unsigned)(v)]) ? table[(unsigned)(v)] : "?")
+
+const char *qk_status_str(qk_status s)
+{
+    static const char *const t[] = {
+        [QK_OK] = "ok",
+        [QK_ERR_NOMEM] = "out of memory",
+        [QK_ERR_INVALID] = "invalid argument",
+        [QK_ERR_RANGE] = "out of range",
+        [QK_ERR_CORRUPT] = "corrupt snapshot",
+        [QK_ERR_VERSION] = "version or registry mismatch",
+        [QK_ERR_CAPACITY] = "buffer too small",
+        [QK_ERR_STATE] = "world unusable after an earlier failure",
+    };
+    return NAME_OF(t, s);
+}
+
+const char *qk_op_name(qk_op op)
+{
+    static const char *const t[] = {
+        [QK_OP_JOIN] = "join", [QK_OP_MOVE] = "move",     [QK_OP_JUMP] = "jump",
+        [QK_OP_PLACE] = "place", [QK_OP_BREAK] = "break", [QK_OP_SELECT] = "select",
+    };
+    return NAME_OF(t, op);
+}
+
+const char *qk_event_name(qk_event_type ty)
+{
+    static const char *const t[] = {
+        [QK_EV_SPAWN] = "spawn",   [QK_EV_PLAYER] = "player", [QK_EV_BLOCK] = "block",
+        [QK_EV_DROP] = "drop",     [QK_EV_SELECT] = "select", [QK_EV_REJECT] = "reject",
+        [QK_EV_DIGEST] = "digest",
+    };
+    return NAME_OF(t, ty);
+}
+
+const char *qk_cause_name(qk_cause c)
+{
+    static const char *const t[] = {[QK_CAUSE_PLACE] = "place", [QK_CAUSE_BREAK] = "break"};
+    return NAME_OF(t, c);
+}
+
+const char *qk_reason_name(qk_reason r)
+{
+    static const char *const t[] = {
+        [QK_REASON_REACH] = "reach",
+        [QK_REASON_OUT_OF_WORLD] = "out_of_world",
+        [QK_REASON_OCCUPIED] = "occupied",
+        [QK_REASON_NO_SUPPORT] = "no_support",
+        [QK_REASON_INTERSECTS] = "intersects_player",
+        [QK_REASON_EMPTY_HAND] = "empty_hand",
+        [QK_REASON_NOTHING] = "nothing_to_break",
+        [QK_REASON_UNBREAKABLE] = "unbreakable",
+        [QK_REASON_UNKNOWN_PLAYER] = "unknown_player",
+        [QK_REASON_ALREADY_JOINED] = "already_joined",
+        [QK_REASON_DUPLICATE] = "duplicate_input",
+        [QK_REASON_BAD_ARGUMENT] = "bad_argument",
+        [QK_REASON_FULL] = "world_full",
+    };
+    return NAME_OF(t, r);
+}
+
+const char *qk_subsys_name(qk_subsys s)
+{
+    static const char *const t[] = {[QK_SUB_BLOCKS] = "blocks", [QK_SUB_ENTITIES] = "entities"};
+    return NAME_OF(t, s);
+}
+
+const char *qk_face_name(qk_face f)
+{
+    static const char *const t[] = {
+        [QK_FACE_DOWN] = "down",   [QK_FACE_UP] = "up",     [QK_FACE_NORTH] = "north",
+        [QK_FACE_SOUTH] = "south", [QK_FACE_WEST] = "west", [QK_FACE_EAST] = "east",
+    };
+    return NAME_OF(t, f);
+}
