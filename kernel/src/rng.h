@@ -11,8 +11,8 @@
  * All arithmetic is on unsigned 64-bit integers, whose overflow is defined,
  * so results are identical on every compiler and CPU.
  */
-#ifndef QK_RNG_H
-#define QK_RNG_H
+#ifndef QK_INTERNAL_RNG_H
+#define QK_INTERNAL_RNG_H
 
 #include <stdint.h>
 
@@ -71,4 +71,4 @@ static inline uint32_t qk__below(qk__rng *r, uint32_t n)
     return (uint32_t)(v % n);
 }
 
-#endif /* QK_RNG_H */
+#endif /* QK_INTERNAL_RNG_H */

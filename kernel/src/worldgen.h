@@ -10,8 +10,8 @@
  * The output is a flat array, not chunk storage: chunk.c packs it into
  * palette sections, so generators stay independent of the storage format.
  */
-#ifndef QK_WORLDGEN_H
-#define QK_WORLDGEN_H
+#ifndef QK_INTERNAL_WORLDGEN_H
+#define QK_INTERNAL_WORLDGEN_H
 
 #include "quarry/qk.h"
 
@@ -36,4 +36,4 @@ void qk__gen_column(const qk_world_config *cfg, int32_t cx, int32_t cz,
  * Exposed for tests and for scenario authors' tools. */
 int32_t qk__terrain_height(const qk_world_config *cfg, int32_t x, int32_t z);
 
-#endif /* QK_WORLDGEN_H */
+#endif /* QK_INTERNAL_WORLDGEN_H */

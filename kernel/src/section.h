@@ -1,0 +1,62 @@
+/*
+ * section.h - one 16x16x16 cube of block ids, stored with a palette.
+ *
+ * Most sections hold few distinct blocks (all air above ground, a handful of
+ * materials below), so each voxel stores a small index into a per-section
+ * palette instead of a 16-bit id:
+ *
+ *   bits 0   uniform: one id (`uniform`), no arrays at all
+ *   bits 4   palette of up to 16 ids, 4096 nibbles = 2 KiB
+ *   bits 8   palette of up to 256 ids, 4096 bytes = 4 KiB
+ *   bits 16  no palette, 4096 raw ids = 8 KiB
+ *
+ * A set that needs a new id appends it to the palette, growing the index
+ * width when the palette is full; stale palette entries stay until the
+ * section is rebuilt (qk__section_fill, used by worldgen and restore, always
+ * builds the compact canonical form: palette sorted by id, smallest width).
+ * The representation never leaks: digests and snapshots see only the 4096
+ * logical ids (qk__section_expand).
+ *
+ * Voxel index within a section: (y << 8) | (z << 4) | x, each 0..15.
+ */
+#ifndef QK_INTERNAL_SECTION_H
+#define QK_INTERNAL_SECTION_H
+
+#include <stdint.h>
+
+#include "mem.h"
+#include "quarry/qk.h"
+
+#define QK_SECTION_VOXELS 4096
+
+typedef struct qk__section {
+    uint8_t bits;         /* 0, 4, 8 or 16 */
+    uint16_t pal_len;     /* palette entries in use (bits 4, 8) */
+    qk_block_id uniform;  /* the id when bits == 0 */
+    qk_block_id *palette; /* capacity 16 (bits 4) or 256 (bits 8) */
+    uint8_t *data;        /* packed indices, or raw ids when bits == 16 */
+} qk__section;
+
+/* Block id at voxel index i. O(1). */
+qk_block_id qk__section_get(const qk__section *s, uint32_t i);
+
+/* Sets voxel i to id; *prev (optional) receives the old id.  May grow the
+ * index width: O(4096) then, O(palette) otherwise.  On QK_ERR_NOMEM the
+ * section is unchanged. */
+qk_status qk__section_set(qk__mem *m, qk__section *s, uint32_t i,
+                          qk_block_id id, qk_block_id *prev);
+
+/* Replaces the content with ids[4096] in canonical compact form.
+ * On QK_ERR_NOMEM the section is unchanged. */
+qk_status qk__section_fill(qk__mem *m, qk__section *s, const qk_block_id *ids);
+
+/* Writes the 4096 logical ids to out. */
+void qk__section_expand(const qk__section *s, qk_block_id *out);
+
+/* Frees the arrays; the section becomes uniform air. */
+void qk__section_free(qk__mem *m, qk__section *s);
+
+/* Bytes of palette + data held. */
+size_t qk__section_heap_bytes(const qk__section *s);
+
+#endif /* QK_INTERNAL_SECTION_H */

@@ -1,0 +1,354 @@
+/*
+ * snapshot.c - the whole world as bytes, and back.
+ *
+ * Layout (all integers little-endian, see docs/formats.md):
+ *   magic "QKSNAP\r\n", u32 format (1), u64 registry hash, u32 block count
+ *   config: u64 seed, i32 cx_min cz_min cx_max cz_max, u8 generator,
+ *           u8 layer count, layers (u16 block, u16 height)...,
+ *           u16 bedrock stone dirt grass base_height amplitude caves
+ *   u64 tick, u64 chain
+ *   u32 players, each: u32 id, i64 x y z vx vy vz, u16 yaw, i16 pitch,
+ *           u8 dirs, u8 on_ground, u8 slot, u16 hotbar[9]
+ *   every chunk of the rectangle in key order: i32 cx, i32 cz, then 16
+ *           sections, each: u16 n distinct ids, then
+ *             n == 1:       u16 id
+ *             2..16:        n ids ascending, 4096 4-bit indices (2048 B)
+ *             17..256:      n ids ascending, 4096 8-bit indices
+ *             257..4096:    4096 raw u16 ids
+ *   u64 XXH3 of every byte before it
+ *
+ * Sections are written in canonical form (palette sorted, narrowest width)
+ * whatever their in-memory history, and restore rebuilds them canonically,
+ * so snapshot(restore(s)) == s byte for byte.  Transient per-tick fields
+ * (a pending jump, the last state shown in an event) are equal to their
+ * resting values between ticks and are not stored.
+ *
+ * qk_snapshot_size runs the writer with no buffer (qk__wbuf counts), so the
+ * two can never disagree.  Restore checks every field before trusting it.
+ */
+#include <string.h>
+#include <xxhash.h>
+
+#include "bytes.h"
+#include "world.h"
+#include "worldgen.h"
+
+static const uint8_t magic[8] = {'Q', 'K', 'S', 'N', 'A', 'P', '\r', '\n'};
+#define FORMAT 1u
+
+static void put_section(qk__wbuf *b, const qk__section *s)
+{
+    qk_block_id ids[QK_SECTION_VOXELS];
+    uint8_t present[QK_MAX_BLOCKS / 8];
+    uint16_t lookup[QK_MAX_BLOCKS];
+    qk__section_expand(s, ids);
+    memset(present, 0, sizeof present);
+    for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++)
+        present[ids[i] >> 3] |= (uint8_t)(1u << (ids[i] & 7));
+    uint16_t n = 0;
+    for (uint32_t id = 0; id < QK_MAX_BLOCKS; id++)
+        if (present[id >> 3] & (1u << (id & 7)))
+            lookup[id] = n++;
+    qk__put16(b, n);
+    if (n == 1) {
+        qk__put16(b, ids[0]);
+        return;
+    }
+    if (n > 256) {
+        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++)
+            qk__put16(b, ids[i]);
+        return;
+    }
+    for (uint32_t id = 0; id < QK_MAX_BLOCKS; id++)
+        if (present[id >> 3] & (1u << (id & 7)))
+            qk__put16(b, (uint16_t)id);
+    if (n <= 16) {
+        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i += 2)
+            qk__put8(b, (uint8_t)(lookup[ids[i]] | lookup[ids[i + 1]] << 4));
+    } else {
+        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++)
+            qk__put8(b, (uint8_t)lookup[ids[i]]);
+    }
+}
+
+static void put_all(const qk_world *w, qk__wbuf *b)
+{
+    const qk_world_config *c = &w->cfg;
+    for (int i = 0; i < 8; i++)
+        qk__put8(b, magic[i]);
+    qk__put32(b, FORMAT);
+    qk__put64(b, w->registry_hash);
+    qk__put32(b, w->block_count);
+    qk__put64(b, c->seed);
+    qk__put32(b, (uint32_t)c->cx_min);
+    qk__put32(b, (uint32_t)c->cz_min);
+    qk__put32(b, (uint32_t)c->cx_max);
+    qk__put32(b, (uint32_t)c->cz_max);
+    qk__put8(b, (uint8_t)c->generator);
+    qk__put8(b, (uint8_t)c->layer_count);
+    for (uint32_t i = 0; i < c->layer_count; i++) {
+        qk__put16(b, c->layers[i].block);
+        qk__put16(b, c->layers[i].height);
+    }
+    const qk_terrain_params *t = &c->terrain;
+    qk__put16(b, t->bedrock);
+    qk__put16(b, t->stone);
+    qk__put16(b, t->dirt);
+    qk__put16(b, t->grass);
+    qk__put16(b, t->base_height);
+    qk__put16(b, t->amplitude);
+    qk__put16(b, t->caves);
+    qk__put64(b, w->tick);
+    qk__put64(b, w->chain);
+    qk__put32(b, w->n_players);
+    for (uint32_t i = 0; i < w->n_players; i++) {
+        const qk_player_state *p = &w->players[i].s;
+        qk__put32(b, p->id);
+        qk__put64(b, (uint64_t)p->x);
+        qk__put64(b, (uint64_t)p->y);
+        qk__put64(b, (uint64_t)p->z);
+        qk__put64(b, (uint64_t)p->vx);
+        qk__put64(b, (uint64_t)p->vy);
+        qk__put64(b, (uint64_t)p->vz);
+        qk__put16(b, p->yaw);
+        qk__put16(b, (uint16_t)p->pitch);
+        qk__put8(b, p->dirs);
+        qk__put8(b, p->on_ground);
+        qk__put8(b, p->slot);
+        for (int k = 0; k < QK_HOTBAR; k++)
+            qk__put16(b, p->hotbar[k]);
+    }
+    for (uint32_t i = 0; i < w->chunk_count; i++) {
+        const qk__chunk *ch = &w->chunks[i];
+        qk__put32(b, (uint32_t)ch->cx);
+        qk__put32(b, (uint32_t)ch->cz);
+        for (uint32_t s = 0; s < QK_SECTIONS; s++)
+            put_section(b, &ch->sec[s]);
+    }
+}
+
+size_t qk_snapshot_size(const qk_world *w)
+{
+    qk__wbuf b = {NULL, 0, 0};
+    put_all(w, &b);
+    return b.len + 8;
+}
+
+qk_status qk_snapshot_write(const qk_world *w, uint8_t *buf, size_t cap, size_t *written)
+{
+    if (w->failed)
+        return QK_ERR_STATE;
+    size_t need = qk_snapshot_size(w);
+    if (written)
+        *written = 0;
+    if (!buf || cap < need)
+        return QK_ERR_CAPACITY;
+    qk__wbuf b = {buf, cap, 0};
+    put_all(w, &b);
+    uint64_t h = XXH3_64bits(buf, b.len);
+    qk__put64(&b, h);
+    if (written)
+        *written = b.len;
+    return QK_OK;
+}
+
+/* ---- restore ---- */
+
+typedef struct reader {
+    qk__rbuf r;
+    qk_diag *diag;
+} reader;
+
+static qk_status corrupt(reader *rd, const char *what)
+{
+    return qk__fail(rd->diag, QK_ERR_CORRUPT, what, rd->r.pos);
+}
+
+static qk_status get_section(reader *rd, qk_world *w, qk_block_id *ids)
+{
+    qk__rbuf *r = &rd->r;
+    uint16_t n = qk__get16(r);
+    if (r->bad || n == 0 || n > QK_SECTION_VOXELS)
+        return corrupt(rd, "section: bad distinct-id count");
+    if (n == 1) {
+        qk_block_id id = qk__get16(r);
+        if (r->bad || id >= w->block_count)
+            return corrupt(rd, "section: block id outside the registry");
+        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++)
+            ids[i] = id;
+        return QK_OK;
+    }
+    if (n > 256) {
+        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++) {
+            ids[i] = qk__get16(r);
+            if (r->bad || ids[i] >= w->block_count)
+                return corrupt(rd, "section: block id outside the registry");
+        }
+        return QK_OK;
+    }
+    qk_block_id pal[256];
+    for (uint16_t k = 0; k < n; k++) {
+        pal[k] = qk__get16(r);
+        if (r->bad || pal[k] >= w->block_count || (k > 0 && pal[k] <= pal[k - 1]))
+            return corrupt(rd, "section: palette not ascending ids of the registry");
+    }
+    for (uint32_t i = 0; i < QK_SECTION_VOXELS; i += n <= 16 ? 2 : 1) {
+        uint8_t v = qk__get8(r);
+        uint32_t a = n <= 16 ? (v & 15u) : v, b2 = n <= 16 ? (uint32_t)(v >> 4) : 0;
+        if (r->bad || a >= n || b2 >= n)
+            return corrupt(rd, "section: palette index out of range");
+        ids[i] = pal[a];
+        if (n <= 16)
+            ids[i + 1] = pal[b2];
+    }
+    return QK_OK;
+}
+
+static qk_status get_player(reader *rd, qk_world *w, qk_player_state *p, uint32_t prev_id)
+{
+    qk__rbuf *r = &rd->r;
+    memset(p, 0, sizeof *p);
+    p->id = qk__get32(r);
+    p->x = (qk_fx)qk__get64(r);
+    p->y = (qk_fx)qk__get64(r);
+    p->z = (qk_fx)qk__get64(r);
+    p->vx = (qk_fx)qk__get64(r);
+    p->vy = (qk_fx)qk__get64(r);
+    p->vz = (qk_fx)qk__get64(r);
+    p->yaw = qk__get16(r);
+    p->pitch = (int16_t)qk__get16(r);
+    p->dirs = qk__get8(r);
+    uint8_t ground = qk__get8(r);
+    p->on_ground = ground != 0;
+    p->slot = qk__get8(r);
+    for (int k = 0; k < QK_HOTBAR; k++) {
+        p->hotbar[k] = qk__get16(r);
+        if (p->hotbar[k] != QK_BLOCK_NONE && (p->hotbar[k] == 0 || p->hotbar[k] >= w->block_count))
+            return corrupt(rd, "player: hotbar block outside the registry");
+    }
+    if (r->bad)
+        return corrupt(rd, "player: truncated");
+    const qk_fx lim = (qk_fx)(QK_COORD_LIMIT + 16) * QK_FX_ONE, vlim = (qk_fx)64 * QK_FX_ONE;
+    if (p->id <= prev_id || ground > 1 || p->slot >= QK_HOTBAR || (p->dirs & ~QK_DIR_MASK) ||
+        p->pitch < -16384 || p->pitch > 16384 || p->x < -lim || p->x > lim || p->z < -lim ||
+        p->z > lim || p->y < -lim || p->y > lim || p->vx < -vlim || p->vx > vlim ||
+        p->vy < -vlim || p->vy > vlim || p->vz < -vlim || p->vz > vlim)
+        return corrupt(rd, "player: field out of range or ids not ascending");
+    return QK_OK;
+}
+
+static qk_status get_config(reader *rd, qk_world_config *c)
+{
+    qk__rbuf *r = &rd->r;
+    memset(c, 0, sizeof *c);
+    c->seed = qk__get64(r);
+    c->cx_min = (int32_t)qk__get32(r);
+    c->cz_min = (int32_t)qk__get32(r);
+    c->cx_max = (int32_t)qk__get32(r);
+    c->cz_max = (int32_t)qk__get32(r);
+    uint8_t gen = qk__get8(r);
+    c->layer_count = qk__get8(r);
+    if (r->bad || gen > QK_GEN_TERRAIN || c->layer_count > QK_MAX_LAYERS)
+        return corrupt(rd, "config: bad generator or layer count");
+    c->generator = (qk_generator)gen;
+    for (uint32_t i = 0; i < c->layer_count; i++) {
+        c->layers[i].block = qk__get16(r);
+        c->layers[i].height = qk__get16(r);
+    }
+    qk_terrain_params *t = &c->terrain;
+    t->bedrock = qk__get16(r);
+    t->stone = qk__get16(r);
+    t->dirt = qk__get16(r);
+    t->grass = qk__get16(r);
+    t->base_height = qk__get16(r);
+    t->amplitude = qk__get16(r);
+    t->caves = qk__get16(r);
+    return r->bad ? corrupt(rd, "config: truncated") : QK_OK;
+}
+
+qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
+                           const qk_registry *reg, const qk_allocator *alloc,
+                           qk_diag *diag)
+{
+    if (!out)
+        return qk__fail(diag, QK_ERR_INVALID, "out is required", 0);
+    *out = NULL;
+    reader rd = {{buf, len, 0, 0}, diag};
+    if (!buf || len < 8 + 4 + 8)
+        return corrupt(&rd, "shorter than a snapshot header");
+    for (int i = 0; i < 8; i++)
+        if (buf[i] != magic[i])
+            return qk__fail(diag, QK_ERR_CORRUPT, "not a quarry snapshot (bad magic)", (uint64_t)i);
+    rd.r.pos = 8;
+    if (qk__get32(&rd.r) != FORMAT)
+        return qk__fail(diag, QK_ERR_VERSION, "unsupported snapshot format", 8);
+    qk__rbuf tail = {buf, len, len - 8, 0};
+    if (XXH3_64bits(buf, len - 8) != qk__get64(&tail))
+        return qk__fail(diag, QK_ERR_CORRUPT, "checksum mismatch", len - 8);
+    rd.r.len = len - 8; /* the checksum is not content */
+
+    uint64_t reg_hash = qk__get64(&rd.r);
+    uint32_t block_count = qk__get32(&rd.r);
+    qk_world_config cfg;
+    qk_status st = get_config(&rd, &cfg);
+    if (st != QK_OK)
+        return st;
+    uint64_t cfg_end = rd.r.pos;
+    qk_world *w;
+    st = qk__world_alloc(&w, &cfg, reg, alloc, diag);
+    if (st != QK_OK) {
+        if (diag && st != QK_ERR_NOMEM) {
+            diag->code = st = QK_ERR_CORRUPT;
+            diag->offset = cfg_end;
+        }
+        return st;
+    }
+    if (w->registry_hash != reg_hash || w->block_count != block_count) {
+        qk_world_destroy(w);
+        return qk__fail(diag, QK_ERR_VERSION, "snapshot was taken with another block registry", 12);
+    }
+    w->tick = qk__get64(&rd.r);
+    w->chain = qk__get64(&rd.r);
+    uint32_t np = qk__get32(&rd.r);
+    if (rd.r.bad || np > QK_MAX_PLAYERS)
+        st = corrupt(&rd, "player count");
+    for (uint32_t i = 0; st == QK_OK && i < np; i++) {
+        qk__player *p = &w->players[i];
+        memset(p, 0, sizeof *p);
+        st = get_player(&rd, w, &p->s, i ? w->players[i - 1].s.id : 0);
+        p->shown = p->s;
+        w->n_players = i + 1;
+    }
+    size_t col_bytes = (size_t)QK_SECTION_VOXELS * sizeof(qk_block_id);
+    qk_block_id *ids = st == QK_OK ? qk__mem_alloc(&w->mem, col_bytes) : NULL;
+    if (st == QK_OK && !ids)
+        st = qk__fail(diag, QK_ERR_NOMEM, "section buffer", 0);
+    for (uint32_t i = 0; st == QK_OK && i < w->chunk_count; i++) {
+        qk__chunk *c = &w->chunks[i];
+        int32_t cx = (int32_t)qk__get32(&rd.r), cz = (int32_t)qk__get32(&rd.r);
+        if (rd.r.bad || cx != c->cx || cz != c->cz) {
+            st = corrupt(&rd, "chunk out of key order or truncated");
+            break;
+        }
+        for (uint32_t s = 0; st == QK_OK && s < QK_SECTIONS; s++) {
+            st = get_section(&rd, w, ids);
+            if (st == QK_OK) {
+                st = qk__section_fill(&w->mem, &c->sec[s], ids);
+                if (st != QK_OK)
+                    qk__fail(diag, st, "section", rd.r.pos);
+            }
+        }
+        c->stale = 0xFFFF;
+    }
+    qk__mem_free(&w->mem, ids, col_bytes);
+    if (st == QK_OK && rd.r.pos != rd.r.len)
+        st = corrupt(&rd, "trailing bytes after the last chunk");
+    if (st != QK_OK) {
+        qk_world_destroy(w);
+        return st;
+    }
+    qk__digest_current(w, w->last.sub);
+    w->last.chain = w->chain;
+    *out = w;
+    return QK_OK;
+}

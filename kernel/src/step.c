@@ -1,0 +1,349 @@
+/*
+ * step.c - one tick of the simulation.
+ *
+ * qk_step(T) runs, in this fixed order:
+ *   1. validate: every input carries tick T and a known op (else the call
+ *      fails and the world is untouched);
+ *   2. sort the inputs into canonical order - (clock, player, seq), stable,
+ *      so equal keys keep the caller's order - then apply each one; an
+ *      input with the same key as the one before it is a duplicate and is
+ *      rejected; so is anything illegal (reach, occupied, ...), with a
+ *      reject event naming the reason, leaving the world unchanged by it;
+ *   3. physics for every player in id order, then one `player` event for
+ *      each player whose physical state differs from what was last shown;
+ *   4. digests (digest.c) and the closing `digest` event.
+ * Events of one tick therefore come in a fixed order that depends only on
+ * the state and the inputs, never on memory addresses or timing.
+ *
+ * The only allocation a step can make is a palette section growing when a
+ * block is placed; if the caller's allocator refuses it, the step fails
+ * with QK_ERR_NOMEM and the world refuses further steps (QK_ERR_STATE),
+ * because half a tick has been applied.
+ */
+#include <string.h>
+
+#include "world.h"
+
+typedef struct stepctx {
+    qk_world *w;
+    const qk_sink *sink;
+    qk_event ev;
+} stepctx;
+
+static void emit(stepctx *c)
+{
+    c->ev.tick = c->w->tick;
+    if (c->sink && c->sink->fn)
+        c->sink->fn(c->sink->ud, &c->ev);
+    memset(&c->ev, 0, sizeof c->ev);
+}
+
+static void reject(stepctx *c, const qk_input *in, qk_reason why)
+{
+    c->ev.type = QK_EV_REJECT;
+    c->ev.u.reject.player = in->player;
+    c->ev.u.reject.seq = in->seq;
+    c->ev.u.reject.op = in->op;
+    c->ev.u.reject.reason = why;
+    emit(c);
+}
+
+/* Canonical order: clock, then player, then seq. */
+static int input_cmp(const qk_input *a, const qk_input *b)
+{
+    if (a->clock != b->clock)
+        return a->clock < b->clock ? -1 : 1;
+    if (a->player != b->player)
+        return a->player < b->player ? -1 : 1;
+    if (a->seq != b->seq)
+        return a->seq < b->seq ? -1 : 1;
+    return 0;
+}
+
+/* Stable insertion sort: O(n) for the already-ordered logs replay feeds,
+ * O(n^2) worst case; a tick's batch is small (net/ bounds it per peer). */
+static void sort_inputs(qk_input *in, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (input_cmp(&in[i - 1], &in[i]) <= 0)
+            continue;
+        qk_input key = in[i];
+        size_t j = i;
+        while (j > 0 && input_cmp(&in[j - 1], &key) > 0) {
+            in[j] = in[j - 1];
+            j--;
+        }
+        in[j] = key;
+    }
+}
+
+static const int8_t face_dir[QK_FACE__COUNT][3] = {
+    [QK_FACE_DOWN] = {0, -1, 0}, [QK_FACE_UP] = {0, 1, 0},
+    [QK_FACE_NORTH] = {0, 0, -1}, [QK_FACE_SOUTH] = {0, 0, 1},
+    [QK_FACE_WEST] = {-1, 0, 0}, [QK_FACE_EAST] = {1, 0, 0},
+};
+
+static bool loaded(const qk_world *w, int64_t x, int64_t y, int64_t z, qk_block_id *id)
+{
+    return qk__world_get(w, x, y, z, id);
+}
+
+static bool in_reach(const qk__player *p, int32_t x, int32_t y, int32_t z)
+{
+    return qk__player_reach2(p, x, y, z) <= QK_REACH_FX * QK_REACH_FX;
+}
+
+static qk_status do_join(stepctx *c, const qk_input *in)
+{
+    qk_world *w = c->w;
+    if (qk__player_find(w, in->player) >= 0) {
+        reject(c, in, QK_REASON_ALREADY_JOINED);
+        return QK_OK;
+    }
+    if (w->n_players >= QK_MAX_PLAYERS) {
+        reject(c, in, QK_REASON_FULL);
+        return QK_OK;
+    }
+    const qk_fx lim = (qk_fx)QK_COORD_LIMIT * QK_FX_ONE;
+    bool bad = in->player == 0 || in->u.join.x < -lim || in->u.join.x > lim ||
+               in->u.join.z < -lim || in->u.join.z > lim || in->u.join.y < 0 ||
+               in->u.join.y > (qk_fx)QK_CHUNK_H * QK_FX_ONE;
+    for (int k = 0; k < QK_HOTBAR; k++) {
+        qk_block_id b = in->u.join.hotbar[k];
+        bad = bad || (b != QK_BLOCK_NONE && (b == QK_BLOCK_AIR || b >= w->block_count));
+    }
+    if (bad) {
+        reject(c, in, QK_REASON_BAD_ARGUMENT);
+        return QK_OK;
+    }
+    uint32_t at = 0;
+    while (at < w->n_players && w->players[at].s.id < in->player)
+        at++;
+    memmove(&w->players[at + 1], &w->players[at], (w->n_players - at) * sizeof w->players[0]);
+    w->n_players++;
+    qk__player *p = &w->players[at];
+    memset(p, 0, sizeof *p);
+    p->s.id = in->player;
+    p->s.x = in->u.join.x;
+    p->s.y = in->u.join.y;
+    p->s.z = in->u.join.z;
+    p->s.yaw = in->u.join.yaw;
+    p->s.pitch = in->u.join.pitch;
+    memcpy(p->s.hotbar, in->u.join.hotbar, sizeof p->s.hotbar);
+    p->shown = p->s;
+    c->ev.type = QK_EV_SPAWN;
+    c->ev.u.spawn.player = p->s.id;
+    c->ev.u.spawn.x = p->s.x;
+    c->ev.u.spawn.y = p->s.y;
+    c->ev.u.spawn.z = p->s.z;
+    emit(c);
+    return QK_OK;
+}
+
+static qk_status do_place(stepctx *c, const qk_input *in, qk__player *p)
+{
+    qk_world *w = c->w;
+    int32_t x = in->u.place.x, y = in->u.place.y, z = in->u.place.z;
+    if ((unsigned)in->u.place.face >= QK_FACE__COUNT) {
+        reject(c, in, QK_REASON_BAD_ARGUMENT);
+        return QK_OK;
+    }
+    const int8_t *d = face_dir[in->u.place.face];
+    int64_t tx = (int64_t)x + d[0], ty = (int64_t)y + d[1], tz = (int64_t)z + d[2];
+    qk_block_id clicked, target;
+    if (!loaded(w, x, y, z, &clicked) || !loaded(w, tx, ty, tz, &target)) {
+        reject(c, in, QK_REASON_OUT_OF_WORLD);
+        return QK_OK;
+    }
+    if (!in_reach(p, x, y, z)) {
+        reject(c, in, QK_REASON_REACH);
+        return QK_OK;
+    }
+    if (clicked == QK_BLOCK_AIR) {
+        reject(c, in, QK_REASON_NO_SUPPORT);
+        return QK_OK;
+    }
+    if (target != QK_BLOCK_AIR) {
+        reject(c, in, QK_REASON_OCCUPIED);
+        return QK_OK;
+    }
+    qk_block_id held = p->s.hotbar[p->s.slot];
+    if (held == QK_BLOCK_NONE) {
+        reject(c, in, QK_REASON_EMPTY_HAND);
+        return QK_OK;
+    }
+    if (w->blocks[held].solid) {
+        for (uint32_t i = 0; i < w->n_players; i++) {
+            if (qk__player_overlaps(&w->players[i], (int32_t)tx, (int32_t)ty, (int32_t)tz)) {
+                reject(c, in, QK_REASON_INTERSECTS);
+                return QK_OK;
+            }
+        }
+    }
+    qk_status st = qk__world_set(w, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, NULL);
+    if (st != QK_OK)
+        return st;
+    c->ev.type = QK_EV_BLOCK;
+    c->ev.u.block.x = (int32_t)tx;
+    c->ev.u.block.y = (int32_t)ty;
+    c->ev.u.block.z = (int32_t)tz;
+    c->ev.u.block.block = held;
+    c->ev.u.block.prev = QK_BLOCK_AIR;
+    c->ev.u.block.cause = QK_CAUSE_PLACE;
+    c->ev.u.block.player = p->s.id;
+    emit(c);
+    return QK_OK;
+}
+
+static qk_status do_break(stepctx *c, const qk_input *in, qk__player *p)
+{
+    qk_world *w = c->w;
+    int32_t x = in->u.brk.x, y = in->u.brk.y, z = in->u.brk.z;
+    qk_block_id old;
+    if (!loaded(w, x, y, z, &old)) {
+        reject(c, in, QK_REASON_OUT_OF_WORLD);
+        return QK_OK;
+    }
+    if (!in_reach(p, x, y, z)) {
+        reject(c, in, QK_REASON_REACH);
+        return QK_OK;
+    }
+    if (old == QK_BLOCK_AIR) {
+        reject(c, in, QK_REASON_NOTHING);
+        return QK_OK;
+    }
+    if (!w->blocks[old].breakable) {
+        reject(c, in, QK_REASON_UNBREAKABLE);
+        return QK_OK;
+    }
+    qk_status st = qk__world_set(w, x, y, z, QK_BLOCK_AIR, NULL);
+    if (st != QK_OK)
+        return st;
+    c->ev.type = QK_EV_BLOCK;
+    c->ev.u.block.x = x;
+    c->ev.u.block.y = y;
+    c->ev.u.block.z = z;
+    c->ev.u.block.block = QK_BLOCK_AIR;
+    c->ev.u.block.prev = old;
+    c->ev.u.block.cause = QK_CAUSE_BREAK;
+    c->ev.u.block.player = p->s.id;
+    emit(c);
+    if (w->blocks[old].drops != QK_BLOCK_NONE) {
+        c->ev.type = QK_EV_DROP;
+        c->ev.u.drop.player = p->s.id;
+        c->ev.u.drop.item = w->blocks[old].drops;
+        c->ev.u.drop.x = x;
+        c->ev.u.drop.y = y;
+        c->ev.u.drop.z = z;
+        emit(c);
+    }
+    return QK_OK;
+}
+
+static qk_status apply(stepctx *c, const qk_input *in)
+{
+    if (in->op == QK_OP_JOIN)
+        return do_join(c, in);
+    int idx = qk__player_find(c->w, in->player);
+    if (idx < 0) {
+        reject(c, in, QK_REASON_UNKNOWN_PLAYER);
+        return QK_OK;
+    }
+    qk__player *p = &c->w->players[idx];
+    switch (in->op) {
+    case QK_OP_MOVE:
+        if (in->u.move.dirs & ~QK_DIR_MASK || in->u.move.pitch < -16384 || in->u.move.pitch > 16384) {
+            reject(c, in, QK_REASON_BAD_ARGUMENT);
+            return QK_OK;
+        }
+        p->s.dirs = in->u.move.dirs;
+        p->s.yaw = in->u.move.yaw;
+        p->s.pitch = in->u.move.pitch;
+        return QK_OK;
+    case QK_OP_JUMP:
+        p->jump = true;
+        return QK_OK;
+    case QK_OP_SELECT:
+        if (in->u.select.slot >= QK_HOTBAR) {
+            reject(c, in, QK_REASON_BAD_ARGUMENT);
+            return QK_OK;
+        }
+        p->s.slot = in->u.select.slot;
+        c->ev.type = QK_EV_SELECT;
+        c->ev.u.select.player = p->s.id;
+        c->ev.u.select.slot = p->s.slot;
+        c->ev.u.select.block = p->s.hotbar[p->s.slot];
+        emit(c);
+        return QK_OK;
+    case QK_OP_PLACE:
+        return do_place(c, in, p);
+    case QK_OP_BREAK:
+        return do_break(c, in, p);
+    default:
+        return QK_ERR_INVALID; /* unreachable: validated before */
+    }
+}
+
+static bool physical_change(const qk_player_state *a, const qk_player_state *b)
+{
+    return a->x != b->x || a->y != b->y || a->z != b->z || a->vx != b->vx || a->vy != b->vy ||
+           a->vz != b->vz || a->yaw != b->yaw || a->pitch != b->pitch || a->on_ground != b->on_ground;
+}
+
+qk_status qk_step(qk_world *w, qk_input *inputs, size_t n, const qk_sink *sink, qk_diag *diag)
+{
+    if (w->failed)
+        return qk__fail(diag, QK_ERR_STATE, "an earlier step failed", 0);
+    if (n && !inputs)
+        return qk__fail(diag, QK_ERR_INVALID, "inputs is NULL", 0);
+    for (size_t i = 0; i < n; i++) {
+        if (inputs[i].tick != w->tick)
+            return qk__fail(diag, QK_ERR_INVALID, "input for another tick", i);
+        if (inputs[i].op < QK_OP_JOIN || inputs[i].op >= QK_OP__COUNT)
+            return qk__fail(diag, QK_ERR_INVALID, "unknown op", i);
+    }
+    sort_inputs(inputs, n);
+
+    stepctx c = {.w = w, .sink = sink};
+    memset(&c.ev, 0, sizeof c.ev);
+    for (size_t i = 0; i < n; i++) {
+        qk_status st;
+        if (i > 0 && input_cmp(&inputs[i - 1], &inputs[i]) == 0) {
+            reject(&c, &inputs[i], QK_REASON_DUPLICATE);
+            continue;
+        }
+        st = apply(&c, &inputs[i]);
+        if (st != QK_OK) {
+            w->failed = true;
+            return qk__fail(diag, st, "applying an input", i);
+        }
+    }
+
+    for (uint32_t i = 0; i < w->n_players; i++) {
+        qk__player *p = &w->players[i];
+        qk__player_physics(w, p);
+        if (!physical_change(&p->s, &p->shown))
+            continue;
+        p->shown = p->s;
+        c.ev.type = QK_EV_PLAYER;
+        c.ev.u.player.player = p->s.id;
+        c.ev.u.player.x = p->s.x;
+        c.ev.u.player.y = p->s.y;
+        c.ev.u.player.z = p->s.z;
+        c.ev.u.player.vx = p->s.vx;
+        c.ev.u.player.vy = p->s.vy;
+        c.ev.u.player.vz = p->s.vz;
+        c.ev.u.player.yaw = p->s.yaw;
+        c.ev.u.player.pitch = p->s.pitch;
+        c.ev.u.player.on_ground = p->s.on_ground;
+        emit(&c);
+    }
+
+    qk__digest_tick(w);
+    c.ev.type = QK_EV_DIGEST;
+    memcpy(c.ev.u.digest.sub, w->last.sub, sizeof c.ev.u.digest.sub);
+    c.ev.u.digest.chain = w->last.chain;
+    emit(&c);
+    w->tick++;
+    return QK_OK;
+}

@@ -1,0 +1,112 @@
+/*
+ * world.h - the kernel's state, shared by its modules (never installed).
+ *
+ * A qk_world is plain data reachable from one struct: the configuration it
+ * was made from, a private copy of the block registry, the chunk columns of
+ * a fixed rectangle stored in one array in key order, the players sorted by
+ * id, and the tick and chained digest.  Nothing in it is a pointer into
+ * caller memory, and no module keeps state anywhere else, so snapshots
+ * (snapshot.c) can capture it whole and two worlds never interfere.
+ *
+ * Key order, used for every iteration that can reach an output: chunks by
+ * (cx, cz) ascending (cx major), players by id ascending.
+ */
+#ifndef QK_INTERNAL_WORLD_H
+#define QK_INTERNAL_WORLD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "chunk.h"
+#include "mem.h"
+#include "quarry/qk.h"
+
+#define QK_MAX_CHUNKS 4096u
+
+typedef struct qk__player {
+    qk_player_state s; /* the state; s.id is the key */
+    bool jump;         /* a jump was requested this tick */
+    qk_player_state shown; /* physical state last reported by a player event */
+} qk__player;
+
+struct qk_world {
+    qk__mem mem;
+    qk_world_config cfg;
+    qk_block_def *blocks; /* copy of the registry, block_count entries */
+    uint32_t block_count;
+    uint64_t registry_hash;
+
+    uint32_t span_x, span_z; /* rectangle size in chunks */
+    uint32_t chunk_count;
+    qk__chunk *chunks; /* index (cx - cx_min) * span_z + (cz - cz_min) */
+
+    uint64_t tick;   /* next tick to run */
+    uint64_t chain;  /* H(tick - 1) */
+    qk_digests last; /* digests at the end of the last tick */
+
+    uint32_t n_players;
+    qk__player players[QK_MAX_PLAYERS];
+
+    bool failed; /* a step ran out of memory: the state is unusable */
+};
+
+/* Records an error in the caller's optional diagnostic and returns it. */
+static inline qk_status qk__fail(qk_diag *d, qk_status code, const char *what, uint64_t offset)
+{
+    if (d) {
+        d->code = code;
+        d->what = what;
+        d->offset = offset;
+    }
+    return code;
+}
+
+/* ---- registry.c ---- */
+
+/* Validates reg (see qk.h) and copies it into w. */
+qk_status qk__registry_copy(qk_world *w, const qk_registry *reg, qk_diag *diag);
+/* Canonical hash of a registry's defs: ties snapshots to their registry. */
+uint64_t qk__registry_hash(const qk_block_def *defs, uint32_t count);
+
+/* ---- world.c ---- */
+
+/* Allocates w with cfg and registry, chunks zeroed (all air), no content. */
+qk_status qk__world_alloc(qk_world **out, const qk_world_config *cfg,
+                          const qk_registry *reg, const qk_allocator *alloc,
+                          qk_diag *diag);
+/* Checks the chunk rectangle of cfg. */
+qk_status qk__world_check_rect(const qk_world_config *cfg, qk_diag *diag);
+
+qk__chunk *qk__world_chunk(const qk_world *w, int32_t cx, int32_t cz);
+
+/* Block at a voxel; false (and *out = 0) outside the loaded world. */
+bool qk__world_get(const qk_world *w, int64_t x, int64_t y, int64_t z, qk_block_id *out);
+
+/* Sets a voxel inside the loaded world (asserted). */
+qk_status qk__world_set(qk_world *w, int32_t x, int32_t y, int32_t z,
+                        qk_block_id id, qk_block_id *prev);
+
+/* Index of player id in w->players, or -1. O(log n). */
+int qk__player_find(const qk_world *w, uint32_t id);
+
+/* ---- digest.c ---- */
+
+/* Computes this tick's digests, advances the chain, fills w->last. */
+void qk__digest_tick(qk_world *w);
+/* Digests of the current state without advancing the chain. */
+void qk__digest_current(qk_world *w, uint64_t sub[QK_SUB__COUNT]);
+/* H(-1): the chain's starting value for a seed. */
+uint64_t qk__chain_origin(uint64_t seed);
+
+/* ---- player.c ---- */
+
+/* Advances one player's physics by one tick. */
+void qk__player_physics(qk_world *w, qk__player *p);
+/* Does the player's box overlap the block cell (x, y, z)? */
+bool qk__player_overlaps(const qk__player *p, int32_t x, int32_t y, int32_t z);
+/* Squared distance, in fx^2, from the player's eyes to a block's centre. */
+int64_t qk__player_reach2(const qk__player *p, int32_t x, int32_t y, int32_t z);
+
+#define QK_REACH_FX ((qk_fx)(QK_FX_ONE * 9 / 2)) /* 4.5 blocks */
+
+#endif /* QK_INTERNAL_WORLD_H */
