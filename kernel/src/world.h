@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "chunk.h"
+#include "diag.h"
 #include "mem.h"
 #include "quarry/qk.h"
 
@@ -49,17 +50,6 @@ struct qk_world {
 
     bool failed; /* a step ran out of memory: the state is unusable */
 };
-
-/* Records an error in the caller's optional diagnostic and returns it. */
-static inline qk_status qk__fail(qk_diag *d, qk_status code, const char *what, uint64_t offset)
-{
-    if (d) {
-        d->code = code;
-        d->what = what;
-        d->offset = offset;
-    }
-    return code;
-}
 
 /* ---- registry.c ---- */
 
