@@ -4,9 +4,8 @@
 #include "chunk.h"
 
 #include <string.h>
-#include <xxhash.h>
-
 #include "bytes.h"
+#include "hash.h"
 #include "worldgen.h"
 
 qk_status qk__chunk_set(qk__mem *m, qk__chunk *c, uint32_t x, uint32_t y, uint32_t z,

@@ -9,7 +9,26 @@
 #ifndef QK_INTERNAL_HASH_H
 #define QK_INTERNAL_HASH_H
 
+/*
+ * This header is the kernel's only way to xxhash, used header-only
+ * (XXH_INLINE_ALL) so the library has no hash symbols to link.  xxhash also
+ * defines a heap-allocating state constructor the kernel never calls; gcc at
+ * -O0 still emits it, which would put malloc/free among the kernel's
+ * undefined symbols.  Its two allocator calls are redirected to stubs for the
+ * length of the include: stdlib.h is included first only so that xxhash's own
+ * include of it is a no-op and the redirect touches xxhash's body alone.
+ */
+#include <stdlib.h>
+static inline void *qk__xxh_no_malloc(size_t n) { (void)n; return NULL; }
+static inline void qk__xxh_no_free(void *p) { (void)p; }
+#define malloc(n) qk__xxh_no_malloc(n)
+#define free(p) qk__xxh_no_free(p)
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
 #include <xxhash.h>
+#undef malloc
+#undef free
 
 #include "bytes.h"
 

@@ -27,9 +27,8 @@
  * two can never disagree.  Restore checks every field before trusting it.
  */
 #include <string.h>
-#include <xxhash.h>
-
 #include "bytes.h"
+#include "hash.h"
 #include "world.h"
 #include "worldgen.h"
 
