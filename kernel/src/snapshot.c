@@ -24,7 +24,9 @@
  * resting values between ticks and are not stored.
  *
  * qk_snapshot_size runs the writer with no buffer (qk__wbuf counts), so the
- * two can never disagree.  Restore checks every field before trusting it.
+ * two can never disagree; qk_snapshot_write encodes once and checks the
+ * count against the capacity afterwards.  Restore checks every field before
+ * trusting it.
  */
 #include <string.h>
 #include "bytes.h"
@@ -37,6 +39,11 @@ static const uint8_t magic[8] = {'Q', 'K', 'S', 'N', 'A', 'P', '\r', '\n'};
 
 static void put_section(qk__wbuf *b, const qk__section *s)
 {
+    if (s->bits == 0) { /* uniform: canonical form without expanding */
+        qk__put16(b, 1);
+        qk__put16(b, s->uniform);
+        return;
+    }
     qk_block_id ids[QK_SECTION_VOXELS];
     uint8_t present[QK_MAX_BLOCKS / 8];
     uint16_t lookup[QK_MAX_BLOCKS];
@@ -135,15 +142,16 @@ size_t qk_snapshot_size(const qk_world *w)
 
 qk_status qk_snapshot_write(const qk_world *w, uint8_t *buf, size_t cap, size_t *written)
 {
-    if (w->failed)
-        return QK_ERR_STATE;
-    size_t need = qk_snapshot_size(w);
     if (written)
         *written = 0;
-    if (!buf || cap < need)
-        return QK_ERR_CAPACITY;
-    qk__wbuf b = {buf, cap, 0};
+    if (w->failed)
+        return QK_ERR_STATE;
+    /* One pass: the writer never stores past cap but keeps counting, so a
+     * short buffer is detected afterwards (its contents are then undefined). */
+    qk__wbuf b = {buf, buf ? cap : 0, 0};
     put_all(w, &b);
+    if (!buf || b.len + 8 > cap)
+        return QK_ERR_CAPACITY;
     uint64_t h = XXH3_64bits(buf, b.len);
     qk__put64(&b, h);
     if (written)

@@ -408,7 +408,8 @@ uint32_t qk_chunk_count(const qk_world *w);
 /* Exact byte size qk_snapshot_write will need. */
 size_t qk_snapshot_size(const qk_world *w);
 
-/* Writes the snapshot into buf[0..cap).  QK_ERR_CAPACITY if cap is short. */
+/* Writes the snapshot into buf[0..cap).  QK_ERR_CAPACITY if cap is short
+ * (buf's contents are then undefined); QK_ERR_STATE after a failed step. */
 qk_status qk_snapshot_write(const qk_world *w, uint8_t *buf, size_t cap,
                             size_t *written);
 
