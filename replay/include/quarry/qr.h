@@ -1,0 +1,346 @@
+/*
+ * qr.h - public interface of quarry's replay library.
+ *
+ * The replay library is the edge around the pure kernel (qk.h): it reads the
+ * files people write (block packs, scenarios), drives the kernel tick by tick,
+ * writes the canonical event stream, compares two streams and keeps the golden
+ * manifest.  Everything here may do I/O and allocate with malloc; nothing here
+ * aborts, exits or keeps global state, so several scenarios can be loaded and
+ * run on different threads at once.
+ *
+ * Errors
+ *   Every function that can fail returns a qr_status and, when the caller
+ *   passes one, fills a caller-owned qr_error with the file, 1-based line and
+ *   column (0 = unknown) and an English message saying what was expected.
+ *   qr_error_format renders it as "file:line:col: message".
+ *
+ * File formats are specified field by field in docs/formats.md.
+ */
+#ifndef QUARRY_QR_H
+#define QUARRY_QR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "quarry/qk.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ===================================================================== */
+/* Status and errors                                                     */
+/* ===================================================================== */
+
+typedef enum qr_status {
+    QR_OK = 0,
+    QR_ERR_INPUT,  /* a file's content is malformed (exit code 2) */
+    QR_ERR_IO,     /* a file could not be opened, read or written */
+    QR_ERR_NOMEM,  /* malloc failed */
+    QR_ERR_KERNEL, /* the kernel refused (message carries its diagnostic) */
+    QR_ERR_OUTPUT  /* the caller's output callback reported failure */
+} qr_status;
+
+/* Short English name of a status. */
+const char *qr_status_str(qr_status s);
+
+typedef struct qr_error {
+    char file[512];
+    unsigned line; /* 1-based; 0 = not about a line */
+    unsigned col;  /* 1-based, in characters; 0 = unknown */
+    char msg[512];
+} qr_error;
+
+/* Renders "file:line:col: msg" (dropping the parts that are 0 or empty)
+ * into buf[0..cap), always NUL-terminated.  Returns the length it wanted. */
+size_t qr_error_format(const qr_error *e, char *buf, size_t cap);
+
+/* Writes qr_error_format(e) and a newline to f. */
+void qr_error_print(const qr_error *e, FILE *f);
+
+/* ===================================================================== */
+/* JSON positions                                                        */
+/* ===================================================================== */
+
+/* Finds where a value starts inside valid JSON text.  `pointer` is an RFC
+ * 6901 JSON Pointer ("" = the whole document, "/players/0/spawn/1"); with
+ * want_key the position of the member's key is returned instead of its value
+ * (for "unknown key" errors).  line and col are 1-based, col counting
+ * characters (UTF-8 code points) like jansson does.  Returns false if the
+ * pointer names nothing; line/col then hold the position of the deepest
+ * value that was found (the enclosing object or array).  O(len). */
+bool qr_json_locate(const char *text, size_t len, const char *pointer,
+                    bool want_key, unsigned *line, unsigned *col);
+
+/* ===================================================================== */
+/* Block packs                                                           */
+/* ===================================================================== */
+
+#define QR_NAME_MAX 63 /* longest block, pack or scenario name */
+
+/* A loaded pack: the kernel registry plus the block names.  Ids need not be
+ * dense: holes become unnamed placeholder blocks (not solid, not opaque,
+ * unbreakable, drop nothing) that no name resolves to. */
+typedef struct qr_pack {
+    char name[QR_NAME_MAX + 1];
+    uint32_t count;      /* registry size: highest id + 1 */
+    qk_block_def *defs;  /* [count] */
+    char **names;        /* [count]; NULL for holes */
+    qk_registry registry;
+} qr_pack;
+
+/* Parses a pack from memory; `file` only labels errors. */
+qr_status qr_pack_parse(qr_pack **out, const char *file, const char *text,
+                        size_t len, qr_error *err);
+/* Reads and parses a pack file (at most 16 MiB). */
+qr_status qr_pack_load(qr_pack **out, const char *path, qr_error *err);
+void qr_pack_free(qr_pack *p);
+
+/* Id of a block by name; false if the pack has no such block. */
+bool qr_pack_lookup(const qr_pack *p, const char *name, qk_block_id *out);
+/* Name of a block id, or NULL for holes, QK_BLOCK_NONE and ids >= count. */
+const char *qr_pack_block_name(const qr_pack *p, qk_block_id id);
+
+/* ===================================================================== */
+/* Scenarios                                                             */
+/* ===================================================================== */
+
+#define QR_MAX_LINE (1u << 20)         /* longest scenario line, bytes */
+#define QR_MAX_TICKS 10000000u         /* largest "ticks" of a scenario */
+
+typedef enum qr_expect_kind {
+    QR_EXPECT_BLOCK = 1,  /* the block at a voxel */
+    QR_EXPECT_PLAYER,     /* a player's feet block / position / ground */
+    QR_EXPECT_EVENT       /* some event of the tick matches key/values */
+} qr_expect_kind;
+
+typedef struct qr_expect {
+    qr_expect_kind kind;
+    uint32_t line; /* line of the scenario file it came from */
+    uint64_t tick; /* checked after the step of this tick */
+    char *note;    /* "note" for humans, or NULL */
+    /* QR_EXPECT_BLOCK */
+    int32_t pos[3];
+    qk_block_id block;
+    /* QR_EXPECT_PLAYER: every has_* part must hold */
+    uint32_t player;
+    bool has_feet, has_fx, has_ground;
+    int32_t feet[3];
+    qk_fx fx[3];
+    bool on_ground;
+    /* QR_EXPECT_EVENT: compact JSON object of required key/values */
+    char *match;
+} qr_expect;
+
+/* A parsed scenario.  Read-only for callers; owns everything it points to
+ * (including its pack) and is freed with qr_scenario_free. */
+typedef struct qr_scenario {
+    char *path;                    /* as given to the loader */
+    char name[QR_NAME_MAX + 1];
+    char pack_name[QR_NAME_MAX + 1];
+    uint64_t seed;
+    uint64_t ticks;
+    uint64_t hash;                 /* XXH3-64 of the file's bytes */
+    qk_world_config world;
+    qr_pack *pack;
+    bool pack_owned;               /* pack is freed with the scenario */
+    /* Inputs sorted by tick (stable: header joins first, then file order). */
+    qk_input *inputs;
+    uint32_t *input_lines;         /* file line of each input (header: 1) */
+    size_t n_inputs;
+    /* Expectations sorted by tick, then file line. */
+    qr_expect *expects;
+    size_t n_expects;
+    uint32_t n_players;
+} qr_scenario;
+
+typedef struct qr_scenario_opts {
+    /* Where "<pack>.json" is looked up.  NULL: "<dir of scenario>/../packs". */
+    const char *pack_dir;
+    /* Use this pack instead of looking one up (not owned; must outlive the
+     * scenario).  Meant for tests. */
+    const qr_pack *pack;
+} qr_scenario_opts;
+
+/* Reads a scenario file.  opts may be NULL. */
+qr_status qr_scenario_load(qr_scenario **out, const char *path,
+                           const qr_scenario_opts *opts, qr_error *err);
+/* Parses a scenario held in memory; `path` labels errors and anchors the
+ * default pack dir. */
+qr_status qr_scenario_parse(qr_scenario **out, const char *path,
+                            const char *text, size_t len,
+                            const qr_scenario_opts *opts, qr_error *err);
+void qr_scenario_free(qr_scenario *s);
+
+/* ===================================================================== */
+/* Canonical event stream                                                */
+/* ===================================================================== */
+
+#define QR_EVENTS_FORMAT 1
+#define QR_EVENT_LINE_MAX 512 /* no canonical event line is longer */
+
+/* XXH3-64 of the canonical schema text (qr_schema_text); goes in every
+ * stream header as 16 lowercase hex digits. */
+uint64_t qr_schema_hash(void);
+/* The schema text: one line per event type, "type:key:kind,key:kind,...".
+ * Writes into buf (NUL-terminated); returns the length it wanted. */
+size_t qr_schema_text(char *buf, size_t cap);
+
+/* Formats one event as its canonical line (with the '\n') into
+ * buf[QR_EVENT_LINE_MAX].  Returns the length.  Block ids print as the
+ * pack's names. */
+size_t qr_event_format(const qr_pack *pack, const qk_event *ev, char *buf);
+
+/* Formats the header line (with '\n'); returns the length it wanted. */
+size_t qr_header_format(const char *scenario_name, uint64_t scenario_hash,
+                        char *buf, size_t cap);
+
+/* Output sink: returns 0 on success, non-zero to stop the run. */
+typedef int (*qr_write_fn)(void *ud, const void *buf, size_t len);
+
+/* Writes "%016x" lowercase of v into buf[17]. */
+void qr_hex64(uint64_t v, char *buf);
+
+/* ===================================================================== */
+/* Running scenarios                                                     */
+/* ===================================================================== */
+
+typedef struct qr_run_opts {
+    uint64_t ticks;             /* 0: the scenario's own count */
+    qr_write_fn write;          /* NULL: output only hashed and counted */
+    void *write_ud;
+    const uint64_t *restore_at; /* before these ticks: snapshot, destroy, */
+    size_t n_restore_at;        /* restore, continue (output must not change) */
+} qr_run_opts;
+
+typedef struct qr_expect_result {
+    uint32_t line;     /* the expect line in the scenario */
+    uint64_t tick;
+    bool reached;      /* false when the run stopped before its tick */
+    bool passed;
+    char msg[320];     /* "tick 150: player 1 feet block is [...], expected [...]" */
+} qr_expect_result;
+
+typedef struct qr_run_result {
+    uint64_t ticks;    /* ticks stepped */
+    uint64_t events;   /* event lines written (header excluded) */
+    uint64_t bytes;    /* bytes written, header included */
+    uint64_t hash;     /* XXH3-64 of the bytes written */
+    size_t peak_memory;/* the kernel's peak allocation, bytes */
+    size_t n_passed, n_failed, n_skipped;
+    qr_expect_result *expects; /* [scenario->n_expects], owned */
+} qr_run_result;
+
+/* Runs a scenario: creates the world (malloc-based counting allocator),
+ * steps every tick with its inputs, writes the header and every event,
+ * checks each expectation after its tick.  A failed expectation is not an
+ * error (see res->n_failed).  res is always initialised; release it with
+ * qr_run_result_free.  Reentrant. */
+qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts,
+                 qr_run_result *res, qr_error *err);
+void qr_run_result_free(qr_run_result *res);
+
+/* ===================================================================== */
+/* Comparing event streams                                               */
+/* ===================================================================== */
+
+typedef enum qr_diff_kind {
+    QR_DIFF_SAME = 0,
+    QR_DIFF_HEADER, /* header lines differ (fields listed) */
+    QR_DIFF_TYPE,   /* the two events at a line have different types */
+    QR_DIFF_FIELD,  /* same type, a field differs */
+    QR_DIFF_DIGEST, /* digest lines differ (subsystems listed) */
+    QR_DIFF_END_A,  /* A ends while B goes on */
+    QR_DIFF_END_B,  /* B ends while A goes on */
+    QR_DIFF_RAW     /* lines differ and one is not an event we can read */
+} qr_diff_kind;
+
+typedef struct qr_diff {
+    qr_diff_kind kind;
+    uint64_t line;          /* 1-based line of the first difference */
+    bool has_tick;
+    uint64_t tick;
+    char type_a[32], type_b[32];
+    char field[64];         /* first differing key (FIELD, HEADER) */
+    char value_a[256], value_b[256];
+    char fields[256];       /* HEADER: every differing key; DIGEST: every
+                               differing subsystem; comma separated */
+    char next[256];         /* END_A/END_B: the longer stream's next line */
+    char line_a[256], line_b[256]; /* the differing lines, cut at 255 bytes */
+    unsigned col;           /* RAW: column of the first differing byte */
+} qr_diff;
+
+/* Compares two streams line by line (O(1) memory in the stream length). */
+qr_status qr_compare_files(FILE *a, FILE *b, qr_diff *out, qr_error *err);
+qr_status qr_compare_paths(const char *a, const char *b, qr_diff *out,
+                           qr_error *err);
+
+/* Renders the difference as a few lines of plain English, each ending in
+ * '\n'; `name_a`/`name_b` label the streams.  Returns the length wanted. */
+size_t qr_diff_render(const qr_diff *d, const char *name_a,
+                      const char *name_b, char *buf, size_t cap);
+/* One line, no newline: the essence, for "FAIL name: ..." lines. */
+size_t qr_diff_summary(const qr_diff *d, const char *name_a, const char *name_b,
+                       char *buf, size_t cap);
+
+/* ===================================================================== */
+/* Golden manifest                                                       */
+/* ===================================================================== */
+
+typedef struct qr_manifest_entry {
+    char name[QR_NAME_MAX + 1];
+    uint64_t stream_hash;
+    uint64_t events, ticks, bytes;
+    char kernel[32];
+    char accepted_by[128];
+    char accepted_at[32]; /* UTC, "YYYY-MM-DDTHH:MM:SSZ" */
+    char reason[512];
+} qr_manifest_entry;
+
+typedef struct qr_manifest {
+    qr_manifest_entry *entries; /* sorted by name */
+    size_t count, cap;
+} qr_manifest;
+
+/* Reads a manifest; a missing file gives an empty manifest and QR_OK. */
+qr_status qr_manifest_load(qr_manifest *m, const char *path, qr_error *err);
+/* Entry by name, or NULL. */
+const qr_manifest_entry *qr_manifest_find(const qr_manifest *m,
+                                          const char *name);
+/* Inserts or replaces by name, keeping the order. */
+qr_status qr_manifest_put(qr_manifest *m, const qr_manifest_entry *e);
+/* Writes it atomically, sorted by name, 2-space indented, '\n' ends. */
+qr_status qr_manifest_save(const qr_manifest *m, const char *path,
+                           qr_error *err);
+void qr_manifest_free(qr_manifest *m);
+
+/* ===================================================================== */
+/* Files                                                                 */
+/* ===================================================================== */
+
+/* A file written atomically: content goes to a temporary file beside
+ * `path`, which qr_afile_commit renames over it and qr_afile_abort removes,
+ * so readers never see half a file. */
+typedef struct qr_afile {
+    FILE *f;
+    char path[512];
+    char tmp[540];
+} qr_afile;
+
+qr_status qr_afile_open(qr_afile *a, const char *path, qr_error *err);
+qr_status qr_afile_commit(qr_afile *a, qr_error *err);
+void qr_afile_abort(qr_afile *a);
+/* A qr_write_fn writing to the FILE * passed as ud. */
+int qr_write_stdio(void *ud, const void *buf, size_t len);
+
+/* XXH3-64 of a whole file, streamed. */
+qr_status qr_hash_file(const char *path, uint64_t *out, uint64_t *bytes,
+                       qr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QUARRY_QR_H */

@@ -1,0 +1,370 @@
+/*
+ * run.c - drive the kernel through a scenario and write its event stream.
+ *
+ * The runner is the edge that owns the world: it gives the kernel a
+ * malloc-based allocator that counts bytes (peak memory is a benchmark
+ * figure), feeds each tick exactly the inputs the scenario lists for it,
+ * and turns the kernel's events into canonical lines.  Lines go into a
+ * 64 KiB buffer that is hashed (XXH3, streaming) and handed to the caller's
+ * write function when full, so writing costs one memcpy-sized pass per event
+ * and no printf.
+ *
+ * Expectations are checked after the step of their tick by querying the
+ * world (blocks, players) or, for "event" expectations, by matching the
+ * tick's canonical lines, which are kept only for ticks that have such an
+ * expectation.  Optional snapshot/restore points serialise the world,
+ * destroy it and rebuild it from the bytes: the output must not change,
+ * which is what the determinism tests assert.
+ *
+ * Everything lives in a struct on the caller's stack: no globals, so runs on
+ * several threads do not interact.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "internal.h"
+
+#define OUTBUF (64u * 1024u)
+
+typedef struct counting {
+    size_t cur, peak;
+} counting;
+
+static void *count_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    counting *c = ud;
+    if (nsize == 0) {
+        free(ptr);
+        c->cur -= ptr ? osize : 0;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (!p)
+        return NULL;
+    c->cur = c->cur - (ptr ? osize : 0) + nsize;
+    if (c->cur > c->peak)
+        c->peak = c->cur;
+    return p;
+}
+
+typedef struct runner {
+    const qr_scenario *sc;
+    const qr_run_opts *o;
+    qr_run_result *res;
+    XXH3_state_t *xxh;
+    char *out;
+    size_t len;
+    bool failed; /* the write callback refused */
+    bool capture;
+    char *cap;   /* canonical lines of the current tick, when capturing */
+    size_t cap_len, cap_cap;
+    bool cap_nomem;
+} runner;
+
+static void flush(runner *r)
+{
+    if (!r->len)
+        return;
+    XXH3_64bits_update(r->xxh, r->out, r->len);
+    r->res->bytes += r->len;
+    if (r->o->write && !r->failed && r->o->write(r->o->write_ud, r->out, r->len) != 0)
+        r->failed = true;
+    r->len = 0;
+}
+
+static void on_event(void *ud, const qk_event *ev)
+{
+    runner *r = ud;
+    if (OUTBUF - r->len < QR_EVENT_LINE_MAX)
+        flush(r);
+    size_t n = qr_event_format(r->sc->pack, ev, r->out + r->len);
+    if (r->capture) {
+        if (r->cap_len + n + 1 > r->cap_cap) {
+            size_t nc = (r->cap_cap ? r->cap_cap * 2 : 4096) + n;
+            char *nb = realloc(r->cap, nc);
+            if (!nb) {
+                r->cap_nomem = true;
+            } else {
+                r->cap = nb;
+                r->cap_cap = nc;
+            }
+        }
+        if (r->cap_len + n + 1 <= r->cap_cap) {
+            memcpy(r->cap + r->cap_len, r->out + r->len, n);
+            r->cap_len += n;
+            r->cap[r->cap_len] = 0;
+        }
+    }
+    r->len += n;
+    r->res->events++;
+}
+
+/* ---- expectations ------------------------------------------------------ */
+
+static bool event_matches(const char *line, size_t len, const json_t *match)
+{
+    json_t *ev = json_loadb(line, len, 0, NULL);
+    if (!ev)
+        return false;
+    bool ok = true;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)match, key, v) {
+        json_t *have = json_object_get(ev, key);
+        if (!have || !json_equal(have, v)) {
+            ok = false;
+            break;
+        }
+    }
+    json_decref(ev);
+    return ok;
+}
+
+static void check_event(runner *r, const qr_expect *e, qr_expect_result *out)
+{
+    json_t *match = json_loads(e->match, 0, NULL);
+    size_t count = 0;
+    bool found = false;
+    for (size_t i = 0; match && i < r->cap_len;) {
+        const char *nl = memchr(r->cap + i, '\n', r->cap_len - i);
+        size_t n = nl ? (size_t)(nl - (r->cap + i)) : r->cap_len - i;
+        if (!found && event_matches(r->cap + i, n, match))
+            found = true;
+        count++;
+        i += n + 1;
+    }
+    json_decref(match);
+    out->passed = found;
+    if (found)
+        snprintf(out->msg, sizeof out->msg, "tick %" PRIu64 ": an event matches %.200s",
+                 e->tick, e->match);
+    else
+        snprintf(out->msg, sizeof out->msg, "tick %" PRIu64 ": no event matches %.200s "
+                 "(%zu events that tick)%s", e->tick, e->match, count,
+                 r->cap_nomem ? " [out of memory while capturing]" : "");
+}
+
+static void check_block(runner *r, qk_world *w, const qr_expect *e, qr_expect_result *out)
+{
+    qk_block_id id;
+    const qr_pack *p = r->sc->pack;
+    const char *want = qr_pack_block_name(p, e->block);
+    if (qk_block_at(w, e->pos[0], e->pos[1], e->pos[2], &id) != QK_OK) {
+        out->passed = false;
+        snprintf(out->msg, sizeof out->msg, "tick %" PRIu64 ": block [%d,%d,%d] is outside "
+                 "the loaded world, expected %s", e->tick, e->pos[0], e->pos[1], e->pos[2],
+                 want);
+        return;
+    }
+    const char *have = qr_pack_block_name(p, id);
+    out->passed = id == e->block;
+    snprintf(out->msg, sizeof out->msg, "tick %" PRIu64 ": block at [%d,%d,%d] is %s%s%s",
+             e->tick, e->pos[0], e->pos[1], e->pos[2], have ? have : "(unnamed id)",
+             out->passed ? "" : ", expected ", out->passed ? "" : want);
+}
+
+static void check_player(const qk_world *w, const qr_expect *e, qr_expect_result *out)
+{
+    qk_player_state ps;
+    int n = snprintf(out->msg, sizeof out->msg, "tick %" PRIu64 ": ", e->tick);
+    size_t m = n > 0 ? (size_t)n : 0, cap = sizeof out->msg;
+    if (qk_player_get(w, e->player, &ps) != QK_OK) {
+        out->passed = false;
+        snprintf(out->msg + m, cap - m, "player %u is not in the world", e->player);
+        return;
+    }
+    out->passed = true;
+    int64_t feet[3] = {qr__floordiv(ps.x, QK_FX_ONE), qr__floordiv(ps.y, QK_FX_ONE),
+                       qr__floordiv(ps.z, QK_FX_ONE)};
+    bool sep = false;
+#define ADD(...)                                                                  \
+    do {                                                                          \
+        int w_ = snprintf(out->msg + m, m < cap ? cap - m : 0, __VA_ARGS__);      \
+        m += w_ > 0 ? (size_t)w_ : 0;                                             \
+        if (m >= cap) m = cap - 1;                                                \
+    } while (0)
+    if (e->has_feet) {
+        bool ok = feet[0] == e->feet[0] && feet[1] == e->feet[1] && feet[2] == e->feet[2];
+        out->passed &= ok;
+        ADD("player %u feet block is [%" PRId64 ",%" PRId64 ",%" PRId64 "]", e->player,
+            feet[0], feet[1], feet[2]);
+        if (!ok)
+            ADD(", expected [%d,%d,%d]", e->feet[0], e->feet[1], e->feet[2]);
+        sep = true;
+    }
+    if (e->has_fx) {
+        bool ok = ps.x == e->fx[0] && ps.y == e->fx[1] && ps.z == e->fx[2];
+        out->passed &= ok;
+        ADD("%splayer %u position is [%" PRId64 ",%" PRId64 ",%" PRId64 "]", sep ? "; " : "",
+            e->player, ps.x, ps.y, ps.z);
+        if (!ok)
+            ADD(", expected [%" PRId64 ",%" PRId64 ",%" PRId64 "]", e->fx[0], e->fx[1],
+                e->fx[2]);
+        sep = true;
+    }
+    if (e->has_ground) {
+        bool ok = ps.on_ground == e->on_ground;
+        out->passed &= ok;
+        ADD("%splayer %u is %son the ground", sep ? "; " : "", e->player,
+            ps.on_ground ? "" : "not ");
+        if (!ok)
+            ADD(", expected %son the ground", e->on_ground ? "" : "not ");
+    }
+#undef ADD
+}
+
+static void check_expect(runner *r, qk_world *w, size_t i)
+{
+    const qr_expect *e = &r->sc->expects[i];
+    qr_expect_result *out = &r->res->expects[i];
+    out->reached = true;
+    if (e->kind == QR_EXPECT_BLOCK)
+        check_block(r, w, e, out);
+    else if (e->kind == QR_EXPECT_PLAYER)
+        check_player(w, e, out);
+    else
+        check_event(r, e, out);
+    if (out->passed)
+        r->res->n_passed++;
+    else
+        r->res->n_failed++;
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+static qr_status kernel_fail(qr_error *err, const qr_scenario *sc, const char *call,
+                             qk_status ks, const qk_diag *d, uint64_t tick)
+{
+    return qr__fail(err, QR_ERR_KERNEL, sc->path, 0, 0, "kernel: %s at tick %" PRIu64
+                    " failed: %s%s%s", call, tick, qk_status_str(ks),
+                    d->what ? ": " : "", d->what ? d->what : "");
+}
+
+static qr_status snapshot_restore(const qr_scenario *sc, qk_world **w,
+                                  const qk_allocator *alloc, qr_error *err)
+{
+    uint64_t tick = qk_world_tick(*w);
+    size_t n = qk_snapshot_size(*w), written = 0;
+    uint8_t *buf = malloc(n ? n : 1);
+    if (!buf)
+        return qr__fail(err, QR_ERR_NOMEM, sc->path, 0, 0, "out of memory (snapshot)");
+    qk_diag d = {0};
+    qk_status ks = qk_snapshot_write(*w, buf, n, &written);
+    if (ks != QK_OK) {
+        free(buf);
+        return kernel_fail(err, sc, "qk_snapshot_write", ks, &d, tick);
+    }
+    qk_world_destroy(*w);
+    *w = NULL;
+    ks = qk_world_restore(w, buf, written, &sc->pack->registry, alloc, &d);
+    free(buf);
+    if (ks != QK_OK)
+        return kernel_fail(err, sc, "qk_world_restore", ks, &d, tick);
+    return QR_OK;
+}
+
+void qr_run_result_free(qr_run_result *res)
+{
+    free(res->expects);
+    memset(res, 0, sizeof *res);
+}
+
+qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *res,
+                 qr_error *err)
+{
+    static const qr_run_opts no_opts;
+    const qr_run_opts *o = opts ? opts : &no_opts;
+    memset(res, 0, sizeof *res);
+    uint64_t ticks = o->ticks ? o->ticks : sc->ticks;
+    runner r = {.sc = sc, .o = o, .res = res};
+    counting cnt = {0, 0};
+    qk_allocator alloc = {count_alloc, &cnt};
+    qk_world *w = NULL;
+    qk_input *scratch = NULL;
+    qr_status st = QR_OK;
+
+    /* The largest group of inputs sharing a tick sizes the scratch array. */
+    size_t maxgroup = 1;
+    for (size_t i = 0, j; i < sc->n_inputs; i = j) {
+        for (j = i; j < sc->n_inputs && sc->inputs[j].tick == sc->inputs[i].tick; j++)
+            ;
+        if (j - i > maxgroup)
+            maxgroup = j - i;
+    }
+    res->expects = calloc(sc->n_expects ? sc->n_expects : 1, sizeof *res->expects);
+    r.out = malloc(OUTBUF);
+    r.xxh = XXH3_createState();
+    scratch = malloc(maxgroup * sizeof *scratch);
+    if (!res->expects || !r.out || !r.xxh || !scratch) {
+        st = qr__fail(err, QR_ERR_NOMEM, sc->path, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < sc->n_expects; i++) {
+        res->expects[i].line = sc->expects[i].line;
+        res->expects[i].tick = sc->expects[i].tick;
+    }
+    XXH3_64bits_reset(r.xxh);
+    r.len = qr_header_format(sc->name, sc->hash, r.out, OUTBUF);
+
+    qk_diag d = {0};
+    qk_status ks = qk_world_create(&w, &sc->world, &sc->pack->registry, &alloc, &d);
+    if (ks != QK_OK) {
+        st = kernel_fail(err, sc, "qk_world_create", ks, &d, 0);
+        goto done;
+    }
+    qk_sink sink = {on_event, &r};
+    size_t in = 0, ex = 0;
+    for (uint64_t t = 0; t < ticks; t++) {
+        for (size_t k = 0; k < o->n_restore_at; k++)
+            if (o->restore_at[k] == t) {
+                if ((st = snapshot_restore(sc, &w, &alloc, err)))
+                    goto done;
+                break;
+            }
+        size_t n = 0;
+        while (in < sc->n_inputs && sc->inputs[in].tick == t)
+            scratch[n++] = sc->inputs[in++];
+        r.capture = false;
+        for (size_t k = ex; k < sc->n_expects && sc->expects[k].tick == t; k++)
+            if (sc->expects[k].kind == QR_EXPECT_EVENT)
+                r.capture = true;
+        r.cap_len = 0;
+        r.cap_nomem = false;
+        d = (qk_diag){0};
+        ks = qk_step(w, scratch, n, &sink, &d);
+        if (ks != QK_OK) {
+            st = kernel_fail(err, sc, "qk_step", ks, &d, t);
+            goto done;
+        }
+        res->ticks++;
+        for (; ex < sc->n_expects && sc->expects[ex].tick == t; ex++)
+            check_expect(&r, w, ex);
+        if (r.failed) {
+            st = qr__fail(err, QR_ERR_OUTPUT, sc->path, 0, 0, "writing the event stream "
+                          "failed at tick %" PRIu64, t);
+            goto done;
+        }
+    }
+    flush(&r);
+    if (r.failed)
+        st = qr__fail(err, QR_ERR_OUTPUT, sc->path, 0, 0, "writing the event stream failed");
+    for (; ex < sc->n_expects; ex++) {
+        qr_expect_result *e = &res->expects[ex];
+        snprintf(e->msg, sizeof e->msg, "tick %" PRIu64 ": not reached (the run stopped "
+                 "after %" PRIu64 " ticks)", e->tick, ticks);
+        res->n_skipped++;
+    }
+done:
+    res->hash = r.xxh ? XXH3_64bits_digest(r.xxh) : 0;
+    res->peak_memory = cnt.peak;
+    if (w)
+        qk_world_destroy(w);
+    XXH3_freeState(r.xxh);
+    free(r.out);
+    free(r.cap);
+    free(scratch);
+    return st;
+}

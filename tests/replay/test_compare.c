@@ -1,0 +1,151 @@
+/*
+ * test_compare.c - the streaming comparer: each kind of difference is found
+ * at the right line and described with the right field and values.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../check.h"
+#include "quarry/qr.h"
+
+#define HDR "{\"quarry\":\"events\",\"format\":1,\"kernel\":\"0.1.0\",\"schema\":\"00\"," \
+            "\"scenario\":\"s\",\"scenario_hash\":\"01\"}\n"
+#define P0 "{\"tick\":0,\"type\":\"player\",\"player\":1,\"x\":0,\"y\":28672,\"z\":0,\"vx\":0," \
+           "\"vy\":0,\"vz\":0,\"yaw\":0,\"pitch\":0,\"ground\":1}\n"
+#define D0 "{\"tick\":0,\"type\":\"digest\",\"blocks\":\"00000000000000aa\",\"entities\":" \
+           "\"00000000000000bb\",\"chain\":\"00000000000000cc\"}\n"
+#define B1 "{\"tick\":1,\"type\":\"block\",\"x\":1,\"y\":2,\"z\":3,\"block\":\"stone\"," \
+           "\"prev\":\"air\",\"cause\":\"place\",\"player\":1}\n"
+
+static FILE *mem(const char *s)
+{
+    FILE *f = tmpfile();
+    fputs(s, f);
+    rewind(f);
+    return f;
+}
+
+static qr_diff cmp(const char *a, const char *b)
+{
+    qr_diff d;
+    qr_error e;
+    FILE *fa = mem(a), *fb = mem(b);
+    qr_status st = qr_compare_files(fa, fb, &d, &e);
+    CHECK_INT(st, QR_OK);
+    fclose(fa);
+    fclose(fb);
+    return d;
+}
+
+static void swap_in(char *dst, size_t cap, const char *src, const char *from, const char *to)
+{
+    const char *at = strstr(src, from);
+    snprintf(dst, cap, "%.*s%s%s", (int)(at - src), src, to, at + strlen(from));
+}
+
+int main(void)
+{
+    char b[2048], r[4096];
+    qr_diff d = cmp(HDR P0 D0 B1, HDR P0 D0 B1);
+    CHECK_INT(d.kind, QR_DIFF_SAME);
+
+    /* one field */
+    swap_in(b, sizeof b, HDR P0 D0 B1, "\"y\":28672", "\"y\":28670");
+    d = cmp(HDR P0 D0 B1, b);
+    CHECK_INT(d.kind, QR_DIFF_FIELD);
+    CHECK_INT(d.line, 2);
+    CHECK(d.has_tick && d.tick == 0);
+    CHECK_STR(d.type_a, "player");
+    CHECK_STR(d.field, "y");
+    CHECK_STR(d.value_a, "28672");
+    CHECK_STR(d.value_b, "28670");
+    qr_diff_summary(&d, "golden", "now", r, sizeof r);
+    CHECK_STR(r, "line 2, tick 0: player event, field \"y\": golden has 28672, now has 28670");
+    qr_diff_render(&d, "A", "B", r, sizeof r);
+    CHECK(strstr(r, "first difference: line 2, tick 0") == r);
+    CHECK(strstr(r, "\n  A: {\"tick\":0,\"type\":\"player\"") != NULL);
+
+    /* the first differing field in key order, strings shown as JSON */
+    swap_in(b, sizeof b, HDR P0 D0 B1, "\"block\":\"stone\",\"prev\":\"air\"",
+            "\"block\":\"dirt\",\"prev\":\"sand\"");
+    d = cmp(HDR P0 D0 B1, b);
+    CHECK_INT(d.kind, QR_DIFF_FIELD);
+    CHECK_INT(d.line, 4);
+    CHECK_INT(d.tick, 1);
+    CHECK_STR(d.field, "block");
+    CHECK_STR(d.value_a, "\"stone\"");
+    CHECK_STR(d.value_b, "\"dirt\"");
+
+    /* different types at the same tick */
+    d = cmp(HDR P0 D0, HDR D0 P0);
+    CHECK_INT(d.kind, QR_DIFF_TYPE);
+    CHECK_INT(d.line, 2);
+    CHECK_STR(d.type_a, "player");
+    CHECK_STR(d.type_b, "digest");
+    qr_diff_summary(&d, "A", "B", r, sizeof r);
+    CHECK_STR(r, "line 2, tick 0: A has a player event, B has a digest event");
+
+    /* digests: every differing subsystem is listed, the chain is not */
+    swap_in(b, sizeof b, HDR P0 D0, "\"blocks\":\"00000000000000aa\",\"entities\":"
+            "\"00000000000000bb\",\"chain\":\"00000000000000cc\"",
+            "\"blocks\":\"00000000000000a1\",\"entities\":\"00000000000000b1\","
+            "\"chain\":\"00000000000000c1\"");
+    d = cmp(HDR P0 D0, b);
+    CHECK_INT(d.kind, QR_DIFF_DIGEST);
+    CHECK_INT(d.line, 3);
+    CHECK_STR(d.fields, "blocks, entities");
+    CHECK_STR(d.field, "blocks");
+    qr_diff_render(&d, "A", "B", r, sizeof r);
+    CHECK(strstr(r, "digest differs in blocks, entities") != NULL);
+    swap_in(b, sizeof b, HDR P0 D0, "\"entities\":\"00000000000000bb\"",
+            "\"entities\":\"00000000000000b2\"");
+    d = cmp(HDR P0 D0, b);
+    CHECK_STR(d.fields, "entities");
+
+    /* one stream ends early, either side */
+    d = cmp(HDR P0, HDR P0 D0 B1);
+    CHECK_INT(d.kind, QR_DIFF_END_A);
+    CHECK_INT(d.line, 3);
+    CHECK(d.has_tick && d.tick == 0);
+    CHECK(strncmp(d.next, "{\"tick\":0,\"type\":\"digest\"", 25) == 0);
+    qr_diff_summary(&d, "A", "B", r, sizeof r);
+    CHECK_STR(r, "A ends after line 2; B goes on with line 3 (tick 0)");
+    d = cmp(HDR P0 D0 B1, HDR P0 D0);
+    CHECK_INT(d.kind, QR_DIFF_END_B);
+    CHECK_INT(d.line, 4);
+    CHECK_INT(d.tick, 1);
+
+    /* header fields by name */
+    swap_in(b, sizeof b, HDR P0, "\"kernel\":\"0.1.0\"", "\"kernel\":\"0.2.0\"");
+    d = cmp(HDR P0, b);
+    CHECK_INT(d.kind, QR_DIFF_HEADER);
+    CHECK_INT(d.line, 1);
+    CHECK_STR(d.field, "kernel");
+    CHECK_STR(d.value_b, "\"0.2.0\"");
+    qr_diff_summary(&d, "A", "B", r, sizeof r);
+    CHECK_STR(r, "headers differ in \"kernel\": A has \"0.1.0\", B has \"0.2.0\"");
+    char b2[2048];
+    swap_in(b2, sizeof b2, b, "\"schema\":\"00\"", "\"schema\":\"11\"");
+    d = cmp(HDR P0, b2);
+    CHECK_STR(d.fields, "kernel, schema");
+
+    /* not JSON: raw difference with the column */
+    d = cmp(HDR "hello world\n", HDR "hello there\n");
+    CHECK_INT(d.kind, QR_DIFF_RAW);
+    CHECK_INT(d.line, 2);
+    CHECK_INT(d.col, 7);
+    /* a missing final newline is a difference too */
+    d = cmp(HDR P0, HDR "{\"tick\":0,\"type\":\"player\",\"player\":1,\"x\":0,\"y\":28672,"
+            "\"z\":0,\"vx\":0,\"vy\":0,\"vz\":0,\"yaw\":0,\"pitch\":0,\"ground\":1}");
+    CHECK_INT(d.kind, QR_DIFF_RAW);
+    CHECK_STR(d.field, "final newline");
+    /* both empty: same */
+    d = cmp("", "");
+    CHECK_INT(d.kind, QR_DIFF_SAME);
+
+    /* unreadable */
+    qr_error e;
+    CHECK_INT(qr_compare_paths("/nonexistent/a", "/nonexistent/b", &d, &e), QR_ERR_IO);
+    CHECK_STR(e.file, "/nonexistent/a");
+    return qt_report();
+}

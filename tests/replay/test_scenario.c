@@ -1,0 +1,131 @@
+/*
+ * test_scenario.c - the scenario reader without the kernel: defaults
+ * (joins from the header, seq counters, kept yaw/pitch), ordering, and a
+ * sample of errors with positions.  The CLI tests cover the rest end to end.
+ */
+#include <string.h>
+
+#include "../check.h"
+#include "quarry/qr.h"
+
+static qr_pack *pack;
+
+#define HEAD "{\"quarry\":\"scenario\",\"format\":1,\"name\":\"t\",\"seed\":\"ffffffffffffffff\"," \
+             "\"pack\":\"default\",\"ticks\":100,\"world\":{\"generator\":\"superflat\"," \
+             "\"chunks\":{\"min\":[-1,-1],\"max\":[0,0]},\"layers\":[[\"bedrock\",1]," \
+             "[\"grass\",3]]},\"players\":[{\"id\":9,\"spawn\":[-1,4,2],\"yaw\":100}," \
+             "{\"id\":2,\"spawn\":[0,4,0],\"hotbar\":[null,\"glass\"]}]}\n"
+
+static qr_status parse(const char *text, qr_scenario **sc, qr_error *e)
+{
+    qr_scenario_opts o = {NULL, pack};
+    memset(e, 0, sizeof *e);
+    return qr_scenario_parse(sc, "s.jsonl", text, strlen(text), &o, e);
+}
+
+static void bad(const char *text, unsigned line, unsigned col, const char *needle)
+{
+    qr_scenario *sc;
+    qr_error e;
+    CHECK_INT(parse(text, &sc, &e), QR_ERR_INPUT);
+    CHECK(sc == NULL);
+    CHECK_INT(e.line, line);
+    CHECK_INT(e.col, col);
+    CHECK(strstr(e.msg, needle) != NULL);
+    if (e.line != line || e.col != col || !strstr(e.msg, needle))
+        fprintf(stderr, "  got %u:%u: %s\n", e.line, e.col, e.msg);
+}
+
+int main(void)
+{
+    qr_error e;
+    if (qr_pack_load(&pack, QUARRY_SOURCE_DIR "/packs/default.json", &e)) {
+        qr_error_print(&e, stderr);
+        return 1;
+    }
+    qr_scenario *sc;
+    qr_status st = parse(HEAD
+                         "{\"tick\":0,\"player\":9,\"op\":\"move\",\"keys\":[\"forward\",\"left\"]}\n"
+                         "\n"
+                         "{\"expect\":\"block\",\"tick\":50,\"pos\":[0,3,0],\"block\":\"grass\"}\n"
+                         "{\"tick\":3,\"player\":9,\"op\":\"move\",\"pitch\":-5,\"seq\":77}\n"
+                         "{\"tick\":3,\"player\":9,\"op\":\"jump\",\"clock\":4}\r\n"
+                         "{\"expect\":\"player\",\"tick\":10,\"player\":2,\"block\":[0,4,0]}\n"
+                         "{\"tick\":4,\"player\":2,\"op\":\"place\",\"pos\":[0,3,0],\"face\":\"up\"}\n",
+                         &sc, &e);
+    CHECK_INT(st, QR_OK);
+    if (st) {
+        qr_error_print(&e, stderr);
+        return qt_report();
+    }
+    CHECK_STR(sc->name, "t");
+    CHECK_U64(sc->seed, UINT64_MAX);
+    CHECK_U64(sc->world.seed, UINT64_MAX);
+    CHECK_INT(sc->ticks, 100);
+    CHECK_INT(sc->world.cx_min, -1);
+    CHECK_INT(sc->world.layer_count, 2);
+    CHECK_INT(sc->world.layers[1].height, 3);
+    CHECK_INT(sc->n_players, 2);
+    CHECK_INT(sc->n_inputs, 6);
+    /* joins first, in id order, seq 0 */
+    CHECK_INT(sc->inputs[0].op, QK_OP_JOIN);
+    CHECK_INT(sc->inputs[0].player, 2);
+    CHECK_INT(sc->inputs[0].seq, 0);
+    CHECK_INT(sc->inputs[0].u.join.hotbar[0], QK_BLOCK_NONE);
+    CHECK_INT(sc->inputs[0].u.join.hotbar[2], QK_BLOCK_NONE);
+    qk_block_id glass;
+    qr_pack_lookup(pack, "glass", &glass);
+    CHECK_INT(sc->inputs[0].u.join.hotbar[1], glass);
+    CHECK_INT(sc->inputs[1].player, 9);
+    CHECK_INT(sc->inputs[1].u.join.x, -1 * 4096 + 2048);
+    CHECK_INT(sc->inputs[1].u.join.y, 4 * 4096);
+    CHECK_INT(sc->inputs[1].u.join.z, 2 * 4096 + 2048);
+    /* move: yaw kept from the join, seq counted per player */
+    CHECK_INT(sc->inputs[2].u.move.dirs, QK_DIR_FORWARD | QK_DIR_LEFT);
+    CHECK_INT(sc->inputs[2].u.move.yaw, 100);
+    CHECK_INT(sc->inputs[2].seq, 1);
+    CHECK_INT(sc->input_lines[2], 2);
+    CHECK_INT(sc->inputs[3].u.move.yaw, 100);
+    CHECK_INT(sc->inputs[3].u.move.pitch, -5);
+    CHECK_INT(sc->inputs[3].seq, 77);
+    CHECK_INT(sc->inputs[4].seq, 3);
+    CHECK_INT(sc->inputs[4].clock, 4);
+    CHECK_INT(sc->inputs[5].seq, 1);
+    CHECK_INT(sc->inputs[5].u.place.face, QK_FACE_UP);
+    /* expects sorted by tick */
+    CHECK_INT(sc->n_expects, 2);
+    CHECK_INT(sc->expects[0].tick, 10);
+    CHECK_INT(sc->expects[0].line, 7);
+    CHECK(sc->expects[0].has_feet && !sc->expects[0].has_fx);
+    CHECK_INT(sc->expects[1].line, 4);
+    qr_scenario_free(sc);
+
+    bad("", 1, 1, "empty file");
+    bad("\n\n", 2, 1, "only blank lines");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"jmp\"}\n", 2, 27,
+        "unknown op \"jmp\" (expected one of join, move, jump, place, break, select)");
+    bad(HEAD "{\"tick\":5,\"player\":9,\"op\":\"jump\"}\n{\"tick\":4,\"player\":9,\"op\":\"jump\"}\n",
+        3, 9, "tick 4 goes backwards: line 2 is already at tick 5");
+    bad(HEAD "{\"tick\":100,\"player\":9,\"op\":\"jump\"}\n", 2, 9, "past the end");
+    bad(HEAD "{\"tick\":1,\"player\":3,\"op\":\"jump\"}\n", 2, 20, "unknown player 3");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"jump\",\"sneak\":true}\n", 2, 34,
+        "unknown key \"sneak\"");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"break\",\"pos\":[1,256,1]}\n", 2, 44,
+        "element 1 of \"pos\" must be an integer from 0 to 255");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"break\",\"pos\":[30000001,1,1]}\n", 2, 42,
+        "from -30000000 to 30000000");
+    bad(HEAD "{\"expect\":\"block\",\"tick\":1,\"pos\":[0,0,0],\"block\":\"stoen\"}\n", 2, 50,
+        "unknown block \"stoen\"");
+    bad(HEAD "{\"expect\":\"event\",\"tick\":1,\"match\":{\"type\":\"reject\",\"reasn\":\"x\"}}\n",
+        2, 53, "\"reasn\" is not a key of reject events");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"jump\"\n", 2, 32, "'}' expected");
+    bad("{\"quarry\":\"scenario\",\"format\":1,\"name\":\"t\",\"seed\":1,\"pack\":\"default\"}\n",
+        1, 1, "missing \"ticks\"");
+    bad("{\"quarry\":\"scenario\",\"format\":1,\"name\":\"t\",\"seed\":1,\"pack\":\"default\","
+        "\"ticks\":9,\"world\":{\"generator\":\"superflat\",\"chunks\":{\"min\":[0,0],"
+        "\"max\":[64,64]},\"layers\":[]}}\n", 1, 122, "at most 4096");
+    bad(HEAD "{\"tick\":1,\x01\"player\":9}\n", 2, 11, "control byte");
+    bad(HEAD "{\"tick\":1,\"n\":\"\xff\"}\n", 2, 16, "invalid UTF-8");
+    qr_pack_free(pack);
+    return qt_report();
+}
