@@ -1,0 +1,288 @@
+/*
+ * cmd_check.c - `quarry check`: replay scenarios and hold them to their goldens.
+ *
+ * For each scenario: load it, check its golden against golden/MANIFEST.json
+ * (a golden edited by hand fails here, before any comparison), replay into a
+ * temporary file, compare with the golden line by line, and evaluate the
+ * expect lines.  Scenarios are independent, so -j N runs them on N threads;
+ * each job writes its report into its own slot and the main thread prints
+ * slots in file-name order as they complete, so output does not depend on
+ * scheduling.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qc.h"
+
+const char qc_help_check[] =
+    "usage: quarry check [PATH...] [--golden-dir DIR] [--pack-dir DIR] [-j N]\n"
+    "\n"
+    "Replays each scenario (PATH: scenario files or directories of *.jsonl; default\n"
+    "scenarios/), compares its event stream with <golden-dir>/<name>.events.jsonl,\n"
+    "checks that golden against <golden-dir>/MANIFEST.json, and evaluates the\n"
+    "scenario's expect lines.  Prints one line per scenario (PASS, FAIL, MISSING)\n"
+    "in file-name order, then \"N passed, N failed\".\n"
+    "\n"
+    "  --golden-dir DIR  default: the scenario's dir/../golden\n"
+    "  --pack-dir DIR    default: the scenario's dir/../packs\n"
+    "  -j N              run N scenarios at a time (threads)\n"
+    "\n"
+    "Exit codes: 0 all passed, 1 some failed, 2 bad usage or a scenario is malformed.\n";
+
+typedef struct job {
+    const char *path;
+    const char *golden_dir, *pack_dir; /* options, or NULL */
+    bool passed, bad_input, done;
+    char error[1200]; /* bad input: "file:line:col: message" for stderr */
+    char *report; /* what to print, lines ending in '\n' */
+    size_t len, cap;
+} job;
+
+static void say(job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(job *j, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int w = vsnprintf(j->report ? j->report + j->len : NULL,
+                          j->report ? j->cap - j->len : 0, fmt, ap);
+        va_end(ap);
+        if (w < 0)
+            return;
+        if (j->report && j->len + (size_t)w < j->cap) {
+            j->len += (size_t)w;
+            return;
+        }
+        size_t nc = (j->cap + (size_t)w + 256) * 2;
+        char *nb = realloc(j->report, nc);
+        if (!nb)
+            return;
+        j->report = nb;
+        j->cap = nc;
+    }
+}
+
+static void check_one(job *j)
+{
+    char name[256], golden_dir[1024], golden[1300], manifest_path[1300];
+    qc_basename(j->path, name, sizeof name);
+    qr_error err;
+    qr_scenario *sc = NULL;
+    qr_scenario_opts so = {j->pack_dir, NULL};
+    qr_status st = qr_scenario_load(&sc, j->path, &so, &err);
+    if (st) {
+        qr_error_format(&err, j->error, sizeof j->error);
+        say(j, "FAIL %s: %s\n", name, j->error);
+        j->bad_input = true;
+        return;
+    }
+    snprintf(name, sizeof name, "%s", sc->name);
+    if (j->golden_dir)
+        snprintf(golden_dir, sizeof golden_dir, "%s", j->golden_dir);
+    else
+        qc_sibling_dir(j->path, "golden", golden_dir, sizeof golden_dir);
+    snprintf(golden, sizeof golden, "%s/%s.events.jsonl", golden_dir, sc->name);
+    snprintf(manifest_path, sizeof manifest_path, "%s/MANIFEST.json", golden_dir);
+
+    FILE *gf = fopen(golden, "rb");
+    FILE *tmp = NULL;
+    qr_manifest man = {0};
+    qr_run_result res = {0};
+    if (!gf) {
+        say(j, "MISSING %s: no golden, run quarry accept\n", name);
+        goto out;
+    }
+    if ((st = qr_manifest_load(&man, manifest_path, &err))) {
+        qr_error_format(&err, j->error, sizeof j->error);
+        say(j, "FAIL %s: %s\n", name, j->error);
+        j->bad_input = true;
+        goto out;
+    }
+    const qr_manifest_entry *me = qr_manifest_find(&man, sc->name);
+    uint64_t gh = 0, gbytes = 0;
+    if (!me) {
+        say(j, "FAIL %s: golden has no entry in %s: re-accept with quarry accept\n", name,
+            manifest_path);
+        goto out;
+    }
+    if ((st = qr_hash_file(golden, &gh, &gbytes, &err)) || gh != me->stream_hash) {
+        say(j, "FAIL %s: golden differs from its manifest entry: re-accept with quarry "
+            "accept\n", name);
+        goto out;
+    }
+    if (!(tmp = tmpfile())) {
+        say(j, "FAIL %s: cannot create a temporary file\n", name);
+        goto out;
+    }
+    qr_run_opts ro = {0, qr_write_stdio, tmp, NULL, 0};
+    if ((st = qr_run(sc, &ro, &res, &err))) {
+        char e[1200];
+        qr_error_format(&err, e, sizeof e);
+        say(j, "FAIL %s: %s\n", name, e);
+        goto out;
+    }
+    bool same = res.hash == gh && res.bytes == gbytes;
+    if (!same) {
+        qr_diff d;
+        if (fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0 ||
+            qr_compare_files(gf, tmp, &d, &err)) {
+            say(j, "FAIL %s: cannot compare with %s\n", name, golden);
+            goto out;
+        }
+        same = d.kind == QR_DIFF_SAME;
+        if (!same) {
+            char s[1400], full[2400];
+            qr_diff_summary(&d, "golden", "now", s, sizeof s);
+            qr_diff_render(&d, "golden", "now", full, sizeof full);
+            say(j, "FAIL %s: %s\n", name, s);
+            /* the detail lines of the full rendering, indented */
+            const char *nl = strchr(full, '\n');
+            for (const char *p = nl ? nl + 1 : ""; *p;) {
+                const char *e = strchr(p, '\n');
+                int n = e ? (int)(e - p) : (int)strlen(p);
+                say(j, "  %.*s\n", n, p);
+                p += n + (e ? 1 : 0);
+            }
+        }
+    }
+    size_t n_ok = res.n_passed, n_all = sc->n_expects;
+    bool first = same;
+    for (size_t i = 0; i < sc->n_expects; i++) {
+        const qr_expect_result *r = &res.expects[i];
+        if (r->passed)
+            continue;
+        const char *note = sc->expects[i].note;
+        const char *msg = r->msg; /* "tick N: ..." - the tick is already in the line */
+        if (strncmp(msg, "tick ", 5) == 0 && strstr(msg, ": "))
+            msg = strstr(msg, ": ") + 2;
+        if (first)
+            say(j, "FAIL %s: expect line %u (tick %" PRIu64 "): %s%s%s%s\n", name, r->line,
+                r->tick, msg, note ? " (" : "", note ? note : "", note ? ")" : "");
+        else
+            say(j, "  expect line %u (tick %" PRIu64 "): %s%s%s%s\n", r->line, r->tick,
+                msg, note ? " (" : "", note ? note : "", note ? ")" : "");
+        first = false;
+    }
+    if (same && n_ok == n_all) {
+        j->passed = true;
+        say(j, "PASS %s  %" PRIu64 " ticks  %" PRIu64 " events  expectations %zu/%zu\n", name,
+            res.ticks, res.events, n_ok, n_all);
+    }
+out:
+    if (gf)
+        fclose(gf);
+    if (tmp)
+        fclose(tmp);
+    qr_run_result_free(&res);
+    qr_manifest_free(&man);
+    qr_scenario_free(sc);
+}
+
+typedef struct pool {
+    job *jobs;
+    size_t n, next;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (i >= p->n)
+            return NULL;
+        check_one(&p->jobs[i]);
+        pthread_mutex_lock(&p->mu);
+        p->jobs[i].done = true;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+int qc_cmd_check(int argc, char **argv)
+{
+    const char *golden_dir = NULL, *pack_dir = NULL, *v;
+    uint64_t threads = 1;
+    char **paths = calloc((size_t)argc, sizeof *paths);
+    int npaths = 0;
+    if (!paths)
+        return qc_usage("check", "out of memory");
+    for (int i = 1; i < argc; i++) {
+        int m;
+        if ((m = qc_opt("check", argc, argv, &i, "--golden-dir", &v)) != 0) {
+            if (m < 0) goto usage;
+            golden_dir = v;
+        } else if ((m = qc_opt("check", argc, argv, &i, "--pack-dir", &v)) != 0) {
+            if (m < 0) goto usage;
+            pack_dir = v;
+        } else if ((m = qc_opt("check", argc, argv, &i, "-j", &v)) != 0) {
+            if (m < 0) goto usage;
+            if (!qc_parse_u64(v, &threads) || threads < 1 || threads > 256) {
+                qc_usage("check", "-j wants a number of threads from 1 to 256, got '%s'", v);
+                goto usage;
+            }
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            qc_usage("check", "unknown option '%s'", argv[i]);
+            goto usage;
+        } else {
+            paths[npaths++] = argv[i];
+        }
+    }
+    qc_paths list;
+    if (qc_collect("check", paths, npaths, &list))
+        goto usage;
+    free(paths);
+    job *jobs = calloc(list.n ? list.n : 1, sizeof *jobs);
+    if (!jobs) {
+        qc_paths_free(&list);
+        return qc_usage("check", "out of memory");
+    }
+    for (size_t i = 0; i < list.n; i++)
+        jobs[i] = (job){.path = list.v[i], .golden_dir = golden_dir, .pack_dir = pack_dir};
+    pool p = {jobs, list.n, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+    size_t nt = threads < list.n ? (size_t)threads : list.n;
+    pthread_t tids[256];
+    size_t started = 0;
+    for (size_t t = 0; nt > 1 && t < nt; t++) /* workers work, this thread prints */
+        if (pthread_create(&tids[started], NULL, worker, &p) == 0)
+            started++;
+    if (started == 0) /* -j 1, or no thread could start: do it all here */
+        worker(&p);
+    size_t passed = 0, failed = 0;
+    bool bad = false;
+    for (size_t i = 0; i < list.n; i++) {
+        pthread_mutex_lock(&p.mu);
+        while (!jobs[i].done)
+            pthread_cond_wait(&p.cv, &p.mu);
+        pthread_mutex_unlock(&p.mu);
+        if (jobs[i].report)
+            fputs(jobs[i].report, stdout);
+        fflush(stdout);
+        if (jobs[i].bad_input)
+            fprintf(stderr, "%s\n", jobs[i].error);
+        if (jobs[i].passed)
+            passed++;
+        else
+            failed++;
+        bad |= jobs[i].bad_input;
+        free(jobs[i].report);
+    }
+    for (size_t t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    printf("%zu passed, %zu failed\n", passed, failed);
+    free(jobs);
+    qc_paths_free(&list);
+    return bad ? QC_EXIT_USAGE : failed ? QC_EXIT_FAIL : QC_EXIT_OK;
+usage:
+    free(paths);
+    return QC_EXIT_USAGE;
+}

@@ -1,0 +1,62 @@
+/*
+ * qc.h - shared pieces of the quarry command-line tool; not installed.
+ *
+ * One file per subcommand (cmd_*.c) plus main.c (dispatch, help, version)
+ * and common.c (option parsing, scenario discovery, default directories).
+ * Exit codes are the product's: 0 ok, 1 a check failed, 2 bad usage or
+ * bad input (with "file:line:col: message" on stderr).
+ */
+#ifndef QC_H
+#define QC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "quarry/qr.h"
+
+enum { QC_EXIT_OK = 0, QC_EXIT_FAIL = 1, QC_EXIT_USAGE = 2 };
+
+int qc_cmd_run(int argc, char **argv);
+int qc_cmd_check(int argc, char **argv);
+int qc_cmd_diff(int argc, char **argv);
+int qc_cmd_accept(int argc, char **argv);
+
+/* Each command's --help text. */
+extern const char qc_help_run[], qc_help_check[], qc_help_diff[], qc_help_accept[];
+
+/* Prints "quarry CMD: message" and a hint to stderr; returns QC_EXIT_USAGE. */
+int qc_usage(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Matches option `name` at argv[*i], as "--name VALUE" or "--name=VALUE".
+ * Returns 1 and sets *val (advancing *i past a separate value), 0 if argv[*i]
+ * is another option, -1 if the value is missing (message printed). */
+int qc_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
+           const char **val);
+/* Decimal u64 with no sign, no junk. */
+bool qc_parse_u64(const char *s, uint64_t *out);
+
+/* "<dir of path>/../<sub>" into out. */
+void qc_sibling_dir(const char *path, const char *sub, char *out, size_t cap);
+/* File name without directories and without ".jsonl". */
+void qc_basename(const char *path, char *out, size_t cap);
+
+/* Scenario files named by PATH arguments: files as given, directories
+ * expanded to their *.jsonl files; sorted by file name.  Empty args:
+ * "scenarios".  Returns 0, or QC_EXIT_USAGE after printing why. */
+typedef struct qc_paths {
+    char **v;
+    size_t n, cap;
+} qc_paths;
+int qc_collect(const char *cmd, char **args, int nargs, qc_paths *out);
+void qc_paths_free(qc_paths *p);
+
+/* Exit code for a library status: bad input and i/o are 2, the rest 2 too
+ * (they are not "a check failed"). */
+int qc_exit_for(qr_status st);
+
+#endif /* QC_H */

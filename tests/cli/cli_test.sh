@@ -1,0 +1,152 @@
+#!/bin/sh
+# cli_test.sh - end-to-end tests of the quarry executable.
+#
+# usage: cli_test.sh QUARRY SOURCE_DIR
+# Checks exit codes, "file:line:col: message" errors on stderr, that a
+# failed run leaves no output file, `quarry diff` wording, and the
+# accept -> check cycle with its manifest.  Needs the kernel linked.
+set -u
+Q=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+passes=0
+ok() { passes=$((passes + 1)); }
+no() { fails=$((fails + 1)); echo "FAILED: $*" >&2; }
+
+# expect_rc RC CMD...: run, keep stdout/stderr in $T/out, $T/err
+expect_rc() {
+    want=$1; shift
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else
+        no "exit $got, wanted $want: $*"; sed 's/^/    /' "$T/err" "$T/out" | head -20 >&2
+    fi
+}
+has() { # has FILE REGEX
+    if grep -Eq -- "$2" "$1"; then ok; else no "$1 lacks /$2/:"; sed 's/^/    /' "$1" | head -20 >&2; fi
+}
+
+# ---- bad input: exit 2, file:line:col on stderr, no output file ---------
+cp "$SRC/tests/cli/bad/"*.jsonl "$T/"
+awk 'NR == 1' "$T/bad_json.jsonl" > "$T/huge_line.jsonl"
+head -c 10485760 /dev/zero | tr '\0' 'x' | sed 's/^/{"tick":1,"n":"/' >> "$T/huge_line.jsonl"
+printf '\n' >> "$T/huge_line.jsonl"
+head -c 4096 "$Q" > "$T/binary.jsonl"
+for f in bad_json unknown_op tick_backwards missing_header_field unknown_block \
+         absurd_coords empty huge_line binary; do
+    rm -f "$T/o.jsonl"
+    expect_rc 2 "$Q" run "$T/$f.jsonl" --pack-dir "$SRC/packs" -o "$T/o.jsonl"
+    has "$T/err" "^$T/$f.jsonl:[0-9]+:[0-9]+: "
+    if [ -e "$T/o.jsonl" ] || ls "$T"/o.jsonl.tmp* >/dev/null 2>&1; then
+        no "$f left an output file"; else ok; fi
+done
+has "$T/err" "binary file"
+expect_rc 2 "$Q" run "$T/huge_line.jsonl" --pack-dir "$SRC/packs"
+has "$T/err" "huge_line.jsonl:2:1: line is longer than 1048576 bytes"
+expect_rc 2 "$Q" run "$T/unknown_op.jsonl" --pack-dir "$SRC/packs"
+has "$T/err" 'unknown_op.jsonl:2:27: unknown op "jmp" \(expected one of join, move, jump, place, break, select\)'
+expect_rc 2 "$Q" run "$T/unknown_op.jsonl" --pack-dir "$T/nowhere"
+has "$T/err" 'pack "default" not found'
+
+# ---- usage -------------------------------------------------------------
+expect_rc 2 "$Q"
+expect_rc 2 "$Q" frobnicate
+expect_rc 2 "$Q" run
+expect_rc 2 "$Q" run a b
+expect_rc 2 "$Q" run x --ticks
+expect_rc 2 "$Q" run x --ticks=-3
+expect_rc 2 "$Q" diff onlyone
+expect_rc 0 "$Q" --version
+has "$T/out" '^quarry [0-9]+\.[0-9]+\.[0-9]+ '
+for c in run check diff accept; do
+    expect_rc 0 "$Q" "$c" --help
+    has "$T/out" "^usage: quarry $c"
+    expect_rc 0 "$Q" help "$c"
+done
+expect_rc 0 "$Q" help
+has "$T/out" 'accept'
+
+# ---- run, restore, diff ------------------------------------------------
+W="$SRC/tests/cli/good/walk.jsonl"
+expect_rc 0 "$Q" run "$W" --pack-dir "$SRC/packs" -o "$T/a.jsonl"
+expect_rc 0 "$Q" run "$W" --pack-dir "$SRC/packs"
+if cmp -s "$T/out" "$T/a.jsonl"; then ok; else no "stdout and -o differ"; fi
+has "$T/a.jsonl" '^\{"quarry":"events","format":1,"kernel":"'
+expect_rc 0 "$Q" run "$W" --pack-dir "$SRC/packs" -o "$T/r.jsonl" --restore-at 1 --restore-at 17
+if cmp -s "$T/r.jsonl" "$T/a.jsonl"; then ok; else no "--restore-at changed the output"; fi
+expect_rc 0 "$Q" run "$W" --pack-dir "$SRC/packs" -o "$T/long.jsonl" --ticks 500
+has "$T/long.jsonl" '^\{"tick":499,"type":"digest"'
+
+expect_rc 0 "$Q" diff "$T/a.jsonl" "$T/r.jsonl"
+# change one field of one player event: "y" of the first one at tick 3
+awk '!done && /"tick":3,"type":"player"/ { sub(/"y":[-0-9]+/, "\"y\":12345"); done = 1 } { print }' \
+    "$T/a.jsonl" > "$T/b.jsonl"
+expect_rc 1 "$Q" diff "$T/a.jsonl" "$T/b.jsonl"
+has "$T/out" 'tick 3: player event, field "y": .*a\.jsonl has [0-9]+, .*b\.jsonl has 12345'
+head -n 20 "$T/a.jsonl" > "$T/short.jsonl"
+expect_rc 1 "$Q" diff "$T/short.jsonl" "$T/a.jsonl"
+has "$T/out" 'short\.jsonl ends after line 20'
+expect_rc 2 "$Q" diff "$T/a.jsonl" "$T/does-not-exist.jsonl"
+has "$T/err" 'does-not-exist.jsonl: cannot open'
+
+# ---- accept and check --------------------------------------------------
+mkdir -p "$T/proj/scenarios" "$T/proj/packs"
+cp "$SRC/packs/default.json" "$T/proj/packs/"
+cp "$W" "$T/proj/scenarios/walk.jsonl"
+sed 's/"name":"walk"/"name":"walk_two"/; s/"seed":42/"seed":7/' "$W" > "$T/proj/scenarios/walk_two.jsonl"
+cd "$T/proj"
+expect_rc 1 "$Q" check
+has "$T/out" '^MISSING walk: no golden, run quarry accept$'
+has "$T/out" '^0 passed, 2 failed$'
+expect_rc 2 "$Q" accept
+has "$T/err" 'reason'
+SOURCE_DATE_EPOCH=86400 expect_rc 0 "$Q" accept --reason "first goldens" --by tester
+has golden/MANIFEST.json '"accepted_at": "1970-01-02T00:00:00Z"'
+has golden/MANIFEST.json '"accepted_by": "tester"'
+has golden/MANIFEST.json '"reason": "first goldens"'
+has golden/MANIFEST.json '"stream_hash": "[0-9a-f]{16}"'
+if [ -f golden/walk.events.jsonl ] && [ -f golden/walk_two.events.jsonl ]; then ok; else no "goldens missing"; fi
+cp golden/MANIFEST.json "$T/m1"
+SOURCE_DATE_EPOCH=86400 expect_rc 0 "$Q" accept --reason "first goldens" --by tester
+if cmp -s golden/MANIFEST.json "$T/m1"; then ok; else no "manifest not deterministic"; fi
+expect_rc 0 "$Q" check
+has "$T/out" '^PASS walk  60 ticks  [0-9]+ events  expectations 4/4$'
+has "$T/out" '^2 passed, 0 failed$'
+expect_rc 0 "$Q" check -j 2 scenarios/walk_two.jsonl scenarios
+has "$T/out" '^3 passed, 0 failed$'
+head -n 1 "$T/out" | grep -q '^PASS walk ' && ok || no "-j output not in name order"
+
+# a hand-edited golden fails against the manifest
+cp golden/walk.events.jsonl "$T/g"
+sed -i '5s/"ground":1/"ground":0/' golden/walk.events.jsonl
+expect_rc 1 "$Q" check scenarios/walk.jsonl
+has "$T/out" '^FAIL walk: golden differs from its manifest entry: re-accept with quarry accept$'
+cp "$T/g" golden/walk.events.jsonl
+
+# a behaviour change shows as the first divergence
+sed 's/"seed":42/"seed":43/' "$W" > scenarios/walk.jsonl
+expect_rc 1 "$Q" check scenarios/walk.jsonl
+has "$T/out" '^FAIL walk: headers differ in "scenario_hash"'
+cp "$W" scenarios/walk.jsonl
+
+# failing expectations: check reports the line, accept refuses without --force
+printf '%s\n' '{"expect":"block","tick":40,"pos":[0,6,0],"block":"glass","note":"wrong on purpose"}' >> scenarios/walk_two.jsonl
+expect_rc 1 "$Q" check scenarios/walk_two.jsonl
+has "$T/out" 'FAIL walk_two: '
+expect_rc 1 "$Q" accept scenarios/walk_two.jsonl --reason "try"
+has "$T/out" '^REFUSED walk_two'
+has "$T/err" 'walk_two.jsonl:1[0-9]: expectation failed: tick 40: block at \[0,6,0\] is grass, expected glass'
+expect_rc 0 "$Q" accept scenarios/walk_two.jsonl --reason "forced" --force
+expect_rc 1 "$Q" check scenarios/walk_two.jsonl
+has "$T/out" '^FAIL walk_two: expect line 1[0-9] \(tick 40\): block at \[0,6,0\] is grass, expected glass \(wrong on purpose\)$'
+
+# a malformed scenario in check: exit 2, error on stderr
+cp "$T/unknown_op.jsonl" scenarios/
+expect_rc 2 "$Q" check
+has "$T/err" 'unknown_op.jsonl:2:27: unknown op'
+has "$T/out" '^1 passed, 2 failed$'
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
