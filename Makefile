@@ -1,0 +1,55 @@
+# Makefile - a thin wrapper over the CMake presets in CMakePresets.json.
+#
+#   make run     release build, then replay every scenario against its golden
+#   make test    the ci build (-O2, warnings are errors) and every ctest test
+#   make dev     the sanitizer build (ASan + UBSan) and its tests
+#   make bench   release build, then the benchmarks
+#   make matrix  the determinism matrix (gcc -O0, clang -O3, ASan+UBSan, -m32)
+#   make deps    install the Debian packages the project needs (scripts/deps.sh)
+#   make clean   remove what these targets built
+#
+# Every target installs missing packages first and builds incrementally.
+# JOBS sets build parallelism (default 2, the CI machine's cores).
+
+JOBS ?= 2
+
+.PHONY: help run test dev bench matrix deps clean
+.DEFAULT_GOAL := help
+
+help:
+	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
+
+deps:
+	@bash scripts/deps.sh
+
+# $(call build,PRESET): configure (cheap when nothing changed) and build.
+# --no-print-directory: CMake's makefiles run under ours would otherwise
+# announce every directory they enter.
+define build
+	cmake --preset $(1)
+	cmake --build --preset $(1) -j$(JOBS) -- --no-print-directory
+endef
+
+run: deps
+	$(call build,release)
+	build/release/cli/quarry check scenarios/
+
+test: deps
+	$(call build,ci)
+	ctest --preset ci
+
+dev: deps
+	$(call build,dev)
+	ctest --preset dev
+
+bench: deps
+	$(call build,release)
+	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh build/release; \
+	elif [ -x build/release/benches/quarry-bench ]; then build/release/benches/quarry-bench; \
+	else echo "bench: no benchmarks yet"; fi
+
+matrix: deps
+	bash scripts/matrix.sh build/matrix
+
+clean:
+	rm -rf build/dev build/release build/ci build/matrix
