@@ -153,6 +153,10 @@ qr_status qr_compare_files(FILE *a, FILE *b, qr_diff *d, qr_error *err)
     qr__lines_init(&la, a, QR_MAX_LINE, false);
     qr__lines_init(&lb, b, QR_MAX_LINE, false);
     qr_status st = QR_OK;
+    /* A header difference is remembered, not final: the events after it
+     * are still compared, and it is reported alone only if they all agree. */
+    qr_diff head;
+    bool head_differs = false;
     for (;;) {
         int ga = qr__lines_next(&la), gb = qr__lines_next(&lb);
         if (ga < 0 || gb < 0) {
@@ -178,7 +182,18 @@ qr_status qr_compare_files(FILE *a, FILE *b, qr_diff *d, qr_error *err)
         }
         d->line = la.lineno;
         describe(d, &la, &lb);
+        if (d->kind == QR_DIFF_HEADER && !head_differs) {
+            head = *d;
+            head_differs = true;
+            memset(d, 0, sizeof *d);
+            continue;
+        }
         break;
+    }
+    if (head_differs) {
+        if (d->kind == QR_DIFF_SAME)
+            *d = head;
+        qr__strlcpy(d->header_fields, head.fields, sizeof d->header_fields);
     }
     qr__lines_free(&la);
     qr__lines_free(&lb);
@@ -294,10 +309,17 @@ size_t qr_diff_render(const qr_diff *d, const char *A, const char *B, char *buf,
     sb(&s, "first difference: ");
     essence(&s, d, A, B);
     sb(&s, "\n");
+    if (d->kind != QR_DIFF_HEADER && d->header_fields[0])
+        sb(&s, "  (the headers differ too, in %s)\n", d->header_fields);
     switch (d->kind) {
     case QR_DIFF_DIGEST:
-        sb(&s, "  the state diverged during tick %" PRIu64 " with no differing event before "
-           "it; bisect inside that tick's %s\n", d->tick, d->fields);
+        if (strcmp(d->fields, "chain") == 0)
+            sb(&s, "  every subsystem agrees and only the chain differs: the runs started "
+               "from different chain origins (another seed), or diverged before tick %"
+               PRIu64 " in lines this stream does not have\n", d->tick);
+        else
+            sb(&s, "  the state diverged during tick %" PRIu64 " with no differing event "
+               "before it; bisect inside that tick's %s\n", d->tick, d->fields);
         break;
     case QR_DIFF_END_A:
     case QR_DIFF_END_B:

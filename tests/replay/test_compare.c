@@ -128,6 +128,24 @@ int main(void)
     swap_in(b2, sizeof b2, b, "\"schema\":\"00\"", "\"schema\":\"11\"");
     d = cmp(HDR P0, b2);
     CHECK_STR(d.fields, "kernel, schema");
+    CHECK_STR(d.header_fields, "kernel, schema");
+
+    /* Two input logs always differ in scenario_hash; the events after the
+     * header are still compared and the first event difference reported. */
+    char b3[2048], b4[2048];
+    swap_in(b3, sizeof b3, HDR P0 D0 B1, "\"scenario_hash\":\"01\"", "\"scenario_hash\":\"02\"");
+    swap_in(b4, sizeof b4, b3, "\"x\":1,", "\"x\":9,");
+    d = cmp(HDR P0 D0 B1, b4);
+    CHECK_INT(d.kind, QR_DIFF_FIELD);
+    CHECK_INT(d.line, 4);
+    CHECK_INT(d.tick, 1);
+    CHECK_STR(d.field, "x");
+    CHECK_STR(d.header_fields, "scenario_hash");
+    qr_diff_render(&d, "A", "B", r, sizeof r);
+    CHECK(strstr(r, "the headers differ too, in scenario_hash") != NULL);
+    d = cmp(HDR P0 D0 B1, b3); /* only the header differs */
+    CHECK_INT(d.kind, QR_DIFF_HEADER);
+    CHECK_STR(d.field, "scenario_hash");
 
     /* not JSON: raw difference with the column */
     d = cmp(HDR "hello world\n", HDR "hello there\n");

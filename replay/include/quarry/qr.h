@@ -270,6 +270,10 @@ typedef struct qr_diff {
     char next[256];         /* END_A/END_B: the longer stream's next line */
     char line_a[256], line_b[256]; /* the differing lines, cut at 255 bytes */
     unsigned col;           /* RAW: column of the first differing byte */
+    char header_fields[256];/* header keys that differ; set even when the
+                               reported difference is a later event, since
+                               two different input logs always differ in
+                               scenario_hash but are compared event by event */
 } qr_diff;
 
 /* Compares two streams line by line (O(1) memory in the stream length). */
