@@ -44,9 +44,7 @@ dev: deps
 
 bench: deps
 	$(call build,release)
-	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh build/release; \
-	elif [ -x build/release/benches/quarry-bench ]; then build/release/benches/quarry-bench; \
-	else echo "bench: no benchmarks yet"; fi
+	build/release/benches/quarry-bench --root .
 
 matrix: deps
 	bash scripts/matrix.sh build/matrix
