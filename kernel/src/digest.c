@@ -30,27 +30,30 @@ static uint64_t blocks_digest(qk_world *w)
     return qk__hash_end(&h);
 }
 
+void qk__put_player(qk__wbuf *b, const qk_player_state *p)
+{
+    qk__put32(b, p->id);
+    qk__put64(b, (uint64_t)p->x);
+    qk__put64(b, (uint64_t)p->y);
+    qk__put64(b, (uint64_t)p->z);
+    qk__put64(b, (uint64_t)p->vx);
+    qk__put64(b, (uint64_t)p->vy);
+    qk__put64(b, (uint64_t)p->vz);
+    qk__put16(b, p->yaw);
+    qk__put16(b, (uint16_t)p->pitch);
+    qk__put8(b, p->dirs);
+    qk__put8(b, p->on_ground);
+    qk__put8(b, p->slot);
+    for (int k = 0; k < QK_HOTBAR; k++)
+        qk__put16(b, p->hotbar[k]);
+}
+
 static uint64_t entities_digest(const qk_world *w)
 {
     qk__hasher h;
     qk__hash_begin(&h);
     for (uint32_t i = 0; i < w->n_players; i++) {
-        const qk_player_state *p = &w->players[i].s;
-        qk__wbuf *b = qk__hash_room(&h, 96);
-        qk__put32(b, p->id);
-        qk__put64(b, (uint64_t)p->x);
-        qk__put64(b, (uint64_t)p->y);
-        qk__put64(b, (uint64_t)p->z);
-        qk__put64(b, (uint64_t)p->vx);
-        qk__put64(b, (uint64_t)p->vy);
-        qk__put64(b, (uint64_t)p->vz);
-        qk__put16(b, p->yaw);
-        qk__put16(b, (uint16_t)p->pitch);
-        qk__put8(b, p->dirs);
-        qk__put8(b, p->on_ground);
-        qk__put8(b, p->slot);
-        for (int k = 0; k < QK_HOTBAR; k++)
-            qk__put16(b, p->hotbar[k]);
+        qk__put_player(qk__hash_room(&h, QK_PLAYER_RECORD), &w->players[i].s);
     }
     return qk__hash_end(&h);
 }

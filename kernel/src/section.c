@@ -71,6 +71,27 @@ void qk__section_free(qk__mem *m, qk__section *s)
     memset(s, 0, sizeof *s);
 }
 
+/* Fresh zeroed arrays for width `bits` in *n, with palette pal[0..pal_len)
+ * (bits 4 and 8).  On failure nothing is held and *n is untouched. */
+static qk_status alloc_arrays(qk__mem *m, qk__section *n, uint8_t bits,
+                              const qk_block_id *pal, uint16_t pal_len)
+{
+    qk__section t = {.bits = bits, .pal_len = pal_len};
+    t.data = qk__mem_zalloc(m, data_bytes(bits));
+    if (!t.data)
+        return QK_ERR_NOMEM;
+    if (pal_cap(bits)) {
+        t.palette = qk__mem_zalloc(m, pal_cap(bits) * sizeof(qk_block_id));
+        if (!t.palette) {
+            qk__mem_free(m, t.data, data_bytes(bits));
+            return QK_ERR_NOMEM;
+        }
+        memcpy(t.palette, pal, pal_len * sizeof(qk_block_id));
+    }
+    *n = t;
+    return QK_OK;
+}
+
 /* Builds a section of width `bits` holding ids[4096] with palette `pal`
  * (pal_len entries, none for bits 16) into *out; `lookup` maps a block id to
  * its palette index.  On failure *out is untouched and nothing is leaked. */
@@ -78,18 +99,9 @@ static qk_status build(qk__mem *m, qk__section *out, uint8_t bits,
                        const qk_block_id *pal, uint16_t pal_len,
                        const qk_block_id *ids, const uint16_t *lookup)
 {
-    qk__section n = {.bits = bits, .pal_len = pal_len};
-    n.data = qk__mem_zalloc(m, data_bytes(bits));
-    if (!n.data)
+    qk__section n;
+    if (alloc_arrays(m, &n, bits, pal, pal_len) != QK_OK)
         return QK_ERR_NOMEM;
-    if (pal_cap(bits)) {
-        n.palette = qk__mem_zalloc(m, pal_cap(bits) * sizeof(qk_block_id));
-        if (!n.palette) {
-            qk__mem_free(m, n.data, data_bytes(bits));
-            return QK_ERR_NOMEM;
-        }
-        memcpy(n.palette, pal, pal_len * sizeof(qk_block_id));
-    }
     for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++) {
         index_put(n.data, bits, i, bits == 16 ? ids[i] : lookup[ids[i]]);
     }
@@ -111,18 +123,9 @@ static qk_status widen(qk__mem *m, qk__section *s)
         pal_len = s->pal_len;
     }
     /* Widening keeps palette indices, so indices are copied, not looked up. */
-    qk__section n = {.bits = nb, .pal_len = nb == 16 ? 0 : pal_len};
-    n.data = qk__mem_zalloc(m, data_bytes(nb));
-    if (!n.data)
+    qk__section n;
+    if (alloc_arrays(m, &n, nb, pal, nb == 16 ? 0 : pal_len) != QK_OK)
         return QK_ERR_NOMEM;
-    if (pal_cap(nb)) {
-        n.palette = qk__mem_zalloc(m, pal_cap(nb) * sizeof(qk_block_id));
-        if (!n.palette) {
-            qk__mem_free(m, n.data, data_bytes(nb));
-            return QK_ERR_NOMEM;
-        }
-        memcpy(n.palette, pal, pal_len * sizeof(qk_block_id));
-    }
     for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++) {
         uint32_t v = s->bits == 0 ? 0 : index_at(s->data, s->bits, i);
         index_put(n.data, nb, i, nb == 16 ? pal[v] : v);

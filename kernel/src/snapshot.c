@@ -107,23 +107,8 @@ static void put_all(const qk_world *w, qk__wbuf *b)
     qk__put64(b, w->tick);
     qk__put64(b, w->chain);
     qk__put32(b, w->n_players);
-    for (uint32_t i = 0; i < w->n_players; i++) {
-        const qk_player_state *p = &w->players[i].s;
-        qk__put32(b, p->id);
-        qk__put64(b, (uint64_t)p->x);
-        qk__put64(b, (uint64_t)p->y);
-        qk__put64(b, (uint64_t)p->z);
-        qk__put64(b, (uint64_t)p->vx);
-        qk__put64(b, (uint64_t)p->vy);
-        qk__put64(b, (uint64_t)p->vz);
-        qk__put16(b, p->yaw);
-        qk__put16(b, (uint16_t)p->pitch);
-        qk__put8(b, p->dirs);
-        qk__put8(b, p->on_ground);
-        qk__put8(b, p->slot);
-        for (int k = 0; k < QK_HOTBAR; k++)
-            qk__put16(b, p->hotbar[k]);
-    }
+    for (uint32_t i = 0; i < w->n_players; i++)
+        qk__put_player(b, &w->players[i].s);
     for (uint32_t i = 0; i < w->chunk_count; i++) {
         const qk__chunk *ch = &w->chunks[i];
         qk__put32(b, (uint32_t)ch->cx);
@@ -354,8 +339,6 @@ qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
         qk_world_destroy(w);
         return st;
     }
-    qk__digest_current(w, w->last.sub);
-    w->last.chain = w->chain;
-    *out = w;
+    qk__world_finish(w, out);
     return QK_OK;
 }

@@ -48,6 +48,20 @@ static void reject(stepctx *c, const qk_input *in, qk_reason why)
     emit(c);
 }
 
+static void emit_block(stepctx *c, int32_t x, int32_t y, int32_t z, qk_block_id block,
+                       qk_block_id prev, qk_cause cause, uint32_t player)
+{
+    c->ev.type = QK_EV_BLOCK;
+    c->ev.u.block.x = x;
+    c->ev.u.block.y = y;
+    c->ev.u.block.z = z;
+    c->ev.u.block.block = block;
+    c->ev.u.block.prev = prev;
+    c->ev.u.block.cause = cause;
+    c->ev.u.block.player = player;
+    emit(c);
+}
+
 /* Canonical order: clock, then player, then seq. */
 static int input_cmp(const qk_input *a, const qk_input *b)
 {
@@ -183,15 +197,7 @@ static qk_status do_place(stepctx *c, const qk_input *in, qk__player *p)
     qk_status st = qk__world_set(w, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, NULL);
     if (st != QK_OK)
         return st;
-    c->ev.type = QK_EV_BLOCK;
-    c->ev.u.block.x = (int32_t)tx;
-    c->ev.u.block.y = (int32_t)ty;
-    c->ev.u.block.z = (int32_t)tz;
-    c->ev.u.block.block = held;
-    c->ev.u.block.prev = QK_BLOCK_AIR;
-    c->ev.u.block.cause = QK_CAUSE_PLACE;
-    c->ev.u.block.player = p->s.id;
-    emit(c);
+    emit_block(c, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, QK_BLOCK_AIR, QK_CAUSE_PLACE, p->s.id);
     return QK_OK;
 }
 
@@ -219,15 +225,7 @@ static qk_status do_break(stepctx *c, const qk_input *in, qk__player *p)
     qk_status st = qk__world_set(w, x, y, z, QK_BLOCK_AIR, NULL);
     if (st != QK_OK)
         return st;
-    c->ev.type = QK_EV_BLOCK;
-    c->ev.u.block.x = x;
-    c->ev.u.block.y = y;
-    c->ev.u.block.z = z;
-    c->ev.u.block.block = QK_BLOCK_AIR;
-    c->ev.u.block.prev = old;
-    c->ev.u.block.cause = QK_CAUSE_BREAK;
-    c->ev.u.block.player = p->s.id;
-    emit(c);
+    emit_block(c, x, y, z, QK_BLOCK_AIR, old, QK_CAUSE_BREAK, p->s.id);
     if (w->blocks[old].drops != QK_BLOCK_NONE) {
         c->ev.type = QK_EV_DROP;
         c->ev.u.drop.player = p->s.id;

@@ -98,10 +98,15 @@ qk_status qk_world_create(qk_world **out, const qk_world_config *cfg,
         qk_world_destroy(w);
         return st;
     }
+    qk__world_finish(w, out);
+    return QK_OK;
+}
+
+void qk__world_finish(qk_world *w, qk_world **out)
+{
     qk__digest_current(w, w->last.sub);
     w->last.chain = w->chain;
     *out = w;
-    return QK_OK;
 }
 
 void qk_world_destroy(qk_world *w)

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bytes.h"
 #include "chunk.h"
 #include "diag.h"
 #include "mem.h"
@@ -67,6 +68,10 @@ qk_status qk__world_alloc(qk_world **out, const qk_world_config *cfg,
 /* Checks the chunk rectangle of cfg. */
 qk_status qk__world_check_rect(const qk_world_config *cfg, qk_diag *diag);
 
+/* Last step of create and restore: the digests of the loaded state become
+ * the world's current ones, and the world is handed out. */
+void qk__world_finish(qk_world *w, qk_world **out);
+
 qk__chunk *qk__world_chunk(const qk_world *w, int32_t cx, int32_t cz);
 
 /* Block at a voxel; false (and *out = 0) outside the loaded world. */
@@ -87,6 +92,9 @@ void qk__digest_tick(qk_world *w);
 void qk__digest_current(qk_world *w, uint64_t sub[QK_SUB__COUNT]);
 /* H(-1): the chain's starting value for a seed. */
 uint64_t qk__chain_origin(uint64_t seed);
+/* A player's canonical record, as hashed and as stored in snapshots. */
+#define QK_PLAYER_RECORD (4 + 6 * 8 + 2 + 2 + 3 + 2 * QK_HOTBAR)
+void qk__put_player(qk__wbuf *b, const qk_player_state *p);
 
 /* ---- player.c ---- */
 
