@@ -9,7 +9,9 @@
  *      1/sqrt 2 = 2896/4096), more on ground than in the air;
  *   3. the box moves by the velocity one axis at a time, Y then X then Z,
  *      each move clamped at the first solid cell it would enter; a clamped
- *      axis loses its velocity, and a clamped downward move means on ground;
+ *      axis loses its velocity; after the Y move a player that is not
+ *      rising is on ground exactly when a solid cell is right under its
+ *      feet (so a player who joins standing on a block is on ground at once);
  *   4. gravity and drag: vy = (vy - G) * 98/100; horizontal friction
  *      0.546 on ground, 0.91 in air; tiny horizontal speeds snap to 0 so a
  *      released player comes to rest and stops producing events.
@@ -121,11 +123,12 @@ void qk__player_physics(qk_world *w, qk__player *p)
     qk_fx mn[3], mx[3];
     player_box(s, mn, mx);
     qk_fx dy = sweep(w, mn, mx, 1, s->vy);
-    s->on_ground = dy != s->vy && s->vy < 0;
+    bool rising = s->vy > 0;
     if (dy != s->vy)
         s->vy = 0;
     s->y += dy;
     player_box(s, mn, mx);
+    s->on_ground = !rising && qk__player_grounded(w, p);
     qk_fx dx = sweep(w, mn, mx, 0, s->vx);
     if (dx != s->vx)
         s->vx = 0;
@@ -140,6 +143,13 @@ void qk__player_physics(qk_world *w, qk__player *p)
     int64_t friction = s->on_ground ? FRICTION_GROUND : FRICTION_AIR;
     s->vx = rest(qk__fx_scale(s->vx, friction, 1000));
     s->vz = rest(qk__fx_scale(s->vz, friction, 1000));
+}
+
+bool qk__player_grounded(const qk_world *w, const qk__player *p)
+{
+    qk_fx mn[3], mx[3];
+    player_box(&p->s, mn, mx);
+    return sweep(w, mn, mx, 1, -1) == 0; /* cannot move down one unit */
 }
 
 bool qk__player_overlaps(const qk__player *p, int32_t x, int32_t y, int32_t z)

@@ -144,6 +144,7 @@ static qk_status do_join(stepctx *c, const qk_input *in)
     p->s.yaw = in->u.join.yaw;
     p->s.pitch = in->u.join.pitch;
     memcpy(p->s.hotbar, in->u.join.hotbar, sizeof p->s.hotbar);
+    p->s.on_ground = qk__player_grounded(w, p); /* spawned standing on a block */
     p->shown = p->s;
     c->ev.type = QK_EV_SPAWN;
     c->ev.u.spawn.player = p->s.id;

@@ -100,6 +100,8 @@ void qk__put_player(qk__wbuf *b, const qk_player_state *p);
 
 /* Advances one player's physics by one tick. */
 void qk__player_physics(qk_world *w, qk__player *p);
+/* Is the player standing on something (a solid cell right under its feet)? */
+bool qk__player_grounded(const qk_world *w, const qk__player *p);
 /* Does the player's box overlap the block cell (x, y, z)? */
 bool qk__player_overlaps(const qk__player *p, int32_t x, int32_t y, int32_t z);
 /* Squared distance, in fx^2, from the player's eyes to a block's centre. */

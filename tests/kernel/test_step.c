@@ -49,6 +49,7 @@ static void falls_and_lands(void)
     qk_input j = fx_join(0, 1, 0, 12, 0);
     step1(w, &j, 1, &r);
     CHECK_INT(r.ev[0].type, QK_EV_SPAWN);
+    CHECK(!player(w, 1).on_ground); /* joined in mid-air: falling */
     CHECK_INT(r.ev[r.n - 1].type, QK_EV_DIGEST);
     CHECK_INT(r.ev[r.n - 1].tick, 0);
     fx_idle(w, 60, &r);
@@ -72,6 +73,9 @@ static void walks_and_jumps(void)
     qk_world *w = flat_world(&a);
     qk_input j = fx_join(0, 1, 0, FX_GROUND, 0);
     step1(w, &j, 1, NULL);
+    /* Joined standing on a block: on ground from the first tick, no fall. */
+    CHECK(player(w, 1).on_ground);
+    CHECK_INT(player(w, 1).y, (qk_fx)FX_GROUND * QK_FX_ONE);
     fx_idle(w, 5, NULL);
     move(w, 1, QK_DIR_FORWARD, 0, NULL); /* yaw 0 faces +z */
     fx_idle(w, 25, NULL);
