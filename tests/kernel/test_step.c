@@ -325,6 +325,35 @@ static void canonical_order(void)
     CHECK_INT(a.live, 0);
 }
 
+/* The only allocation a tick can make is a section widening for a placed
+ * block; when the allocator refuses it the step fails and the world then
+ * refuses to step or snapshot (half a tick has been applied). */
+static void nomem_in_a_step_poisons_the_world(void)
+{
+    fx_alloc a = {-1, 0, 0};
+    qk_allocator al = fx_allocator(&a);
+    qk_world_config cfg = fx_flat_config();
+    cfg.layers[1].height = 14; /* ground top at y 15: section 1 is all air */
+    qk_world *w = NULL;
+    CHECK_INT(qk_world_create(&w, &cfg, &fx_registry, &al, NULL), QK_OK);
+    qk_input j = fx_join(0, 1, 0, 16, 0);
+    step1(w, &j, 1, NULL);
+    fx_idle(w, 3, NULL);
+    a.fail_at = a.count; /* (0,16,2) is in a uniform section: it must widen */
+    qk_input in = place(1, 0, 15, 2, QK_FACE_UP);
+    in.tick = qk_world_tick(w);
+    qk_diag d = {0};
+    CHECK_INT(qk_step(w, &in, 1, NULL, &d), QK_ERR_NOMEM);
+    a.fail_at = -1;
+    CHECK_INT(qk_step(w, NULL, 0, NULL, &d), QK_ERR_STATE);
+    uint8_t buf[16];
+    size_t wrote = 99;
+    CHECK_INT(qk_snapshot_write(w, buf, sizeof buf, &wrote), QK_ERR_STATE);
+    CHECK_INT(wrote, 0);
+    qk_world_destroy(w);
+    CHECK_INT(a.live, 0);
+}
+
 int main(void)
 {
     falls_and_lands();
@@ -332,5 +361,6 @@ int main(void)
     collides_at_chunk_seams();
     place_and_break_rules();
     canonical_order();
+    nomem_in_a_step_poisons_the_world();
     return qt_report();
 }
