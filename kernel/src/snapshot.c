@@ -156,6 +156,25 @@ static qk_status corrupt(reader *rd, const char *what)
     return qk__fail(rd->diag, QK_ERR_CORRUPT, what, rd->r.pos);
 }
 
+/* Number of distinct ids among a section's 4096. */
+static uint32_t distinct_ids(const qk_block_id *ids)
+{
+    uint8_t seen[QK_MAX_BLOCKS / 8];
+    uint32_t n = 0;
+    memset(seen, 0, sizeof seen);
+    for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++) {
+        uint8_t bit = (uint8_t)(1u << (ids[i] & 7));
+        if (!(seen[ids[i] >> 3] & bit)) {
+            seen[ids[i] >> 3] |= bit;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Reads one section in canonical form (see the top of this file) into ids.
+ * Only the canonical form is accepted: n must be the number of distinct ids
+ * the voxels really use, else restore(s) would re-snapshot to other bytes. */
 static qk_status get_section(reader *rd, qk_world *w, qk_block_id *ids)
 {
     qk__rbuf *r = &rd->r;
@@ -176,6 +195,8 @@ static qk_status get_section(reader *rd, qk_world *w, qk_block_id *ids)
             if (r->bad || ids[i] >= w->block_count)
                 return corrupt(rd, "section: block id outside the registry");
         }
+        if (distinct_ids(ids) != n)
+            return corrupt(rd, "section: distinct-id count does not match its ids");
         return QK_OK;
     }
     qk_block_id pal[256];
@@ -193,6 +214,8 @@ static qk_status get_section(reader *rd, qk_world *w, qk_block_id *ids)
         if (n <= 16)
             ids[i + 1] = pal[b2];
     }
+    if (distinct_ids(ids) != n)
+        return corrupt(rd, "section: palette lists ids no voxel uses");
     return QK_OK;
 }
 
