@@ -139,7 +139,8 @@ int qc_collect(const char *cmd, char **args, int nargs, qc_paths *out)
         }
         closedir(d);
     }
-    qsort(out->v, out->n, sizeof *out->v, by_basename);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, by_basename);
     return 0;
 }
 

@@ -86,7 +86,7 @@ static void describe(qr_diff *d, const qr__lines *la, const qr__lines *lb)
         d->kind = QR_DIFF_RAW;
         goto out;
     }
-    if (d->line == 1 || json_object_get(a, "quarry")) {
+    if (d->line == 1) { /* only line 1 is a header (formats.md) */
         d->kind = QR_DIFF_HEADER;
         diff_keys(d, a, b, NULL);
         goto out;

@@ -322,7 +322,8 @@ static qr_status parse_players(qr__scparse *ps, const qr__jctx *c, const json_t 
         }
         ps->n_players = i + 1;
     }
-    qsort(ps->players, n, sizeof *ps->players, cmp_player);
+    if (n > 1) /* qsort's pointer must not be NULL, even for 0 items */
+        qsort(ps->players, n, sizeof *ps->players, cmp_player);
     ps->sc->n_players = (uint32_t)n;
     for (size_t i = 0; i < n; i++)
         if ((st = qr__sc_push_input(ps, &ps->players[i].join, 1)))
@@ -498,7 +499,8 @@ static qr_status finish(qr__scparse *ps, qr_status st, uint32_t lines, qr_scenar
         qr_scenario_free(sc);
         return st;
     }
-    qsort(sc->expects, sc->n_expects, sizeof *sc->expects, cmp_expect);
+    if (sc->n_expects > 1) /* expects is NULL when there are none */
+        qsort(sc->expects, sc->n_expects, sizeof *sc->expects, cmp_expect);
     *out = sc;
     return QR_OK;
 }
