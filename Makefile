@@ -5,6 +5,7 @@
 #   make dev     the sanitizer build (ASan + UBSan) and its tests
 #   make bench   release build, then the benchmarks
 #   make matrix  the determinism matrix (gcc -O0, clang -O3, ASan+UBSan, -m32)
+#   make fuzz    clang libFuzzer build in build/fuzz, each fuzzer FUZZ_SECONDS (60)
 #   make deps    install the Debian packages the project needs (scripts/deps.sh)
 #   make clean   remove what these targets built
 #
@@ -13,7 +14,7 @@
 
 JOBS ?= 2
 
-.PHONY: help run test dev bench matrix deps clean
+.PHONY: help run test dev bench matrix fuzz deps clean
 .DEFAULT_GOAL := help
 
 help:
@@ -49,5 +50,8 @@ bench: deps
 matrix: deps
 	bash scripts/matrix.sh build/matrix
 
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) bash tests/fuzz/fuzz.sh
+
 clean:
-	rm -rf build/dev build/release build/ci build/matrix
+	rm -rf build/dev build/release build/ci build/matrix build/fuzz
