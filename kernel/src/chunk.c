@@ -67,4 +67,5 @@ void qk__chunk_free(qk__mem *m, qk__chunk *c)
 {
     for (uint32_t s = 0; s < QK_SECTIONS; s++)
         qk__section_free(m, &c->sec[s]);
+    qk__light_free(m, &c->light);
 }

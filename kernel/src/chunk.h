@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "light.h"
 #include "mem.h"
 #include "section.h"
 
@@ -23,6 +24,7 @@ typedef struct qk__chunk {
     uint64_t sec_digest[QK_SECTIONS];
     uint64_t digest;
     uint16_t stale; /* bit s: sec_digest[s] out of date */
+    qk__chunk_light light; /* light, heightmap, revisions (light.h) */
 } qk__chunk;
 
 /* Local voxel (x 0..15, y 0..255, z 0..15). */

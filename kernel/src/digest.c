@@ -5,6 +5,8 @@
  *   blocks    XXH3 of the chunk digests in key order (chunk.h: Merkle, so
  *             only edited sections are re-hashed)
  *   entities  XXH3 of every player's canonical record, in id order
+ *   light     XXH3 of the chunks' light digests in key order (each the
+ *             XXH3 of its sections' two nibble channels; incremental)
  * and chains them: H(t) = XXH3_64(t, digest[0..n), seed = H(t-1)), with
  * H(-1) derived from the world seed.  Two runs agree on H(t) exactly when
  * they agree on every subsystem at every tick up to t, so the first tick
@@ -58,8 +60,18 @@ static uint64_t entities_digest(const qk_world *w)
     return qk__hash_end(&h);
 }
 
+static uint64_t light_digest(qk_world *w)
+{
+    qk__hasher h;
+    qk__hash_begin(&h);
+    for (uint32_t i = 0; i < w->chunk_count; i++)
+        qk__put64(qk__hash_room(&h, 8), qk__light_chunk_digest(&w->chunks[i].light));
+    return qk__hash_end(&h);
+}
+
 void qk__digest_current(qk_world *w, uint64_t sub[QK_SUB__COUNT])
 {
+    sub[QK_SUB_LIGHT] = light_digest(w);
     sub[QK_SUB_BLOCKS] = blocks_digest(w);
     sub[QK_SUB_ENTITIES] = entities_digest(w);
 }

@@ -71,7 +71,8 @@ const char *qk_reason_name(qk_reason r)
 
 const char *qk_subsys_name(qk_subsys s)
 {
-    static const char *const t[] = {[QK_SUB_BLOCKS] = "blocks", [QK_SUB_ENTITIES] = "entities"};
+    static const char *const t[] = {
+        [QK_SUB_BLOCKS] = "blocks", [QK_SUB_ENTITIES] = "entities", [QK_SUB_LIGHT] = "light"};
     return NAME_OF(t, s);
 }
 

@@ -86,7 +86,8 @@ static qk_status alloc_arrays(qk__mem *m, qk__section *n, uint8_t bits,
             qk__mem_free(m, t.data, data_bytes(bits));
             return QK_ERR_NOMEM;
         }
-        memcpy(t.palette, pal, pal_len * sizeof(qk_block_id));
+        if (pal_len)
+            memcpy(t.palette, pal, pal_len * sizeof(qk_block_id));
     }
     *n = t;
     return QK_OK;
@@ -199,7 +200,7 @@ qk_status qk__section_fill(qk__mem *m, qk__section *s, const qk_block_id *ids)
                 }
             }
         }
-        qk_status st = build(m, &n, bits, pal, bits == 16 ? 0 : len, ids, lookup);
+        qk_status st = build(m, &n, bits, bits == 16 ? NULL : pal, bits == 16 ? 0 : len, ids, lookup);
         if (st != QK_OK)
             return st;
     }

@@ -17,6 +17,8 @@
  *             257..4096:    4096 raw u16 ids
  *   u64 XXH3 of every byte before it
  *
+ * Light is not stored: it is the unique fixed point of the blocks (light.h),
+ * so restore relights from scratch and gets the same light bytes.
  * Sections are written in canonical form (palette sorted, narrowest width)
  * whatever their in-memory history, and restore rebuilds them canonically,
  * so snapshot(restore(s)) == s byte for byte.  Transient per-tick fields
@@ -358,6 +360,8 @@ qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
     qk__mem_free(&w->mem, ids, col_bytes);
     if (st == QK_OK && rd.r.pos != rd.r.len)
         st = corrupt(&rd, "trailing bytes after the last chunk");
+    if (st == QK_OK) /* light is derived: the unique fixed point of the blocks */
+        st = qk__world_light_all(w);
     if (st != QK_OK) {
         qk_world_destroy(w);
         return st;

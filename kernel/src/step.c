@@ -195,7 +195,7 @@ static qk_status do_place(stepctx *c, const qk_input *in, qk__player *p)
             }
         }
     }
-    qk_status st = qk__world_set(w, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, NULL);
+    qk_status st = qk__world_edit(w, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, NULL);
     if (st != QK_OK)
         return st;
     emit_block(c, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, QK_BLOCK_AIR, QK_CAUSE_PLACE, p->s.id);
@@ -223,7 +223,7 @@ static qk_status do_break(stepctx *c, const qk_input *in, qk__player *p)
         reject(c, in, QK_REASON_UNBREAKABLE);
         return QK_OK;
     }
-    qk_status st = qk__world_set(w, x, y, z, QK_BLOCK_AIR, NULL);
+    qk_status st = qk__world_edit(w, x, y, z, QK_BLOCK_AIR, NULL);
     if (st != QK_OK)
         return st;
     emit_block(c, x, y, z, QK_BLOCK_AIR, old, QK_CAUSE_BREAK, p->s.id);

@@ -94,6 +94,8 @@ qk_status qk_world_create(qk_world **out, const qk_world_config *cfg,
             qk__fail(diag, st, "chunk sections", i);
     }
     qk__mem_free(&w->mem, col, col_bytes);
+    if (st == QK_OK)
+        st = qk__world_light_all(w);
     if (st != QK_OK) {
         qk_world_destroy(w);
         return st;
@@ -120,6 +122,8 @@ void qk_world_destroy(qk_world *w)
         qk__mem_free(&w->mem, w->chunks, (size_t)w->chunk_count * sizeof(qk__chunk));
     }
     qk__mem_free(&w->mem, w->blocks, (size_t)w->block_count * sizeof(qk_block_def));
+    qk__lightq_free(&w->mem, &w->lightq[0]);
+    qk__lightq_free(&w->mem, &w->lightq[1]);
     mem.bytes = w->mem.bytes;
     qk__mem_free(&mem, w, sizeof *w);
 }
@@ -153,6 +157,26 @@ qk_status qk__world_set(qk_world *w, int32_t x, int32_t y, int32_t z,
         return QK_ERR_RANGE;
     return qk__chunk_set(&w->mem, c, (uint32_t)qk__floormod(x, 16), (uint32_t)y,
                          (uint32_t)qk__floormod(z, 16), id, prev);
+}
+
+qk_status qk__world_edit(qk_world *w, int32_t x, int32_t y, int32_t z,
+                         qk_block_id id, qk_block_id *prev)
+{
+    qk_block_id old = QK_BLOCK_AIR;
+    qk_status st = qk__world_set(w, x, y, z, id, &old);
+    if (prev)
+        *prev = old;
+    if (st != QK_OK || old == id)
+        return st;
+    return qk__light_block_changed(w, x, y, z, old, id);
+}
+
+qk_status qk__world_light_all(qk_world *w)
+{
+    qk_status st = qk__light_relight_all(w);
+    qk__lightq_free(&w->mem, &w->lightq[0]);
+    qk__lightq_free(&w->mem, &w->lightq[1]);
+    return st;
 }
 
 int qk__player_find(const qk_world *w, uint32_t id)
@@ -205,12 +229,35 @@ void qk_world_digests(const qk_world *w, qk_digests *out) { *out = w->last; }
 
 qk_status qk_chunk_digest(qk_world *w, int32_t cx, int32_t cz, qk_subsys sub, uint64_t *out)
 {
-    if (sub != QK_SUB_BLOCKS)
+    if (sub != QK_SUB_BLOCKS && sub != QK_SUB_LIGHT)
         return QK_ERR_INVALID;
     qk__chunk *c = qk__world_chunk(w, cx, cz);
     if (!c)
         return QK_ERR_RANGE;
-    *out = qk__chunk_digest(c);
+    *out = sub == QK_SUB_BLOCKS ? qk__chunk_digest(c) : qk__light_chunk_digest(&c->light);
+    return QK_OK;
+}
+
+qk_status qk_light_at(const qk_world *w, int32_t x, int32_t y, int32_t z, uint8_t *sky,
+                      uint8_t *block)
+{
+    qk_block_id id;
+    if (!qk__world_get(w, x, y, z, &id))
+        return QK_ERR_RANGE;
+    if (sky)
+        *sky = qk__light_get(w, QK_LIGHT_SKY, x, y, z);
+    if (block)
+        *block = qk__light_get(w, QK_LIGHT_BLOCK, x, y, z);
+    return QK_OK;
+}
+
+qk_status qk_chunk_revisions(const qk_world *w, int32_t cx, int32_t cz, qk_chunk_revs *out)
+{
+    const qk__chunk *c = qk__world_chunk(w, cx, cz);
+    if (!c)
+        return QK_ERR_RANGE;
+    out->geometry = c->light.geometry_rev;
+    out->light = c->light.light_rev;
     return QK_OK;
 }
 

@@ -49,6 +49,8 @@ struct qk_world {
     uint32_t n_players;
     qk__player players[QK_MAX_PLAYERS];
 
+    qk__lightq lightq[2]; /* light propagation scratch (light.c) */
+
     bool failed; /* a step ran out of memory: the state is unusable */
 };
 
@@ -80,6 +82,15 @@ bool qk__world_get(const qk_world *w, int64_t x, int64_t y, int64_t z, qk_block_
 /* Sets a voxel inside the loaded world (asserted). */
 qk_status qk__world_set(qk_world *w, int32_t x, int32_t y, int32_t z,
                         qk_block_id id, qk_block_id *prev);
+
+/* The one way the simulation changes a block: sets it, then brings light
+ * (and the chunk's revisions) up to date.  QK_ERR_RANGE outside the world. */
+qk_status qk__world_edit(qk_world *w, int32_t x, int32_t y, int32_t z,
+                         qk_block_id id, qk_block_id *prev);
+
+/* Lights the whole world from scratch and releases the propagation
+ * scratch (creation and restore). */
+qk_status qk__world_light_all(qk_world *w);
 
 /* Index of player id in w->players, or -1. O(log n). */
 int qk__player_find(const qk_world *w, uint32_t id);

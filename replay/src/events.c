@@ -51,7 +51,7 @@ typedef struct evdef {
 
 /* The digest keys are the subsystem names in qk_subsys order; a new
  * subsystem must be added here (and changes the schema hash). */
-_Static_assert(QK_SUB__COUNT == 2, "add the new subsystem to the digest row");
+_Static_assert(QK_SUB__COUNT == 3, "add the new subsystem to the digest row");
 
 static const evdef table[] = {
     {QK_EV_SPAWN, {{"player", F_U32, OF(spawn.player)}, {"x", F_FX, OF(spawn.x)},
@@ -73,6 +73,7 @@ static const evdef table[] = {
                     {"op", F_OP, OF(reject.op)}, {"reason", F_REASON, OF(reject.reason)}}},
     {QK_EV_DIGEST, {{"blocks", F_HEX64, OF(digest.sub) + QK_SUB_BLOCKS * sizeof(uint64_t)},
                     {"entities", F_HEX64, OF(digest.sub) + QK_SUB_ENTITIES * sizeof(uint64_t)},
+                    {"light", F_HEX64, OF(digest.sub) + QK_SUB_LIGHT * sizeof(uint64_t)},
                     {"chain", F_HEX64, OF(digest.chain)}}},
 };
 #define NTYPES (sizeof table / sizeof table[0])

@@ -13,7 +13,7 @@
 #define P0 "{\"tick\":0,\"type\":\"player\",\"player\":1,\"x\":0,\"y\":28672,\"z\":0,\"vx\":0," \
            "\"vy\":0,\"vz\":0,\"yaw\":0,\"pitch\":0,\"ground\":1}\n"
 #define D0 "{\"tick\":0,\"type\":\"digest\",\"blocks\":\"00000000000000aa\",\"entities\":" \
-           "\"00000000000000bb\",\"chain\":\"00000000000000cc\"}\n"
+           "\"00000000000000bb\",\"light\":\"00000000000000dd\",\"chain\":\"00000000000000cc\"}\n"
 #define B1 "{\"tick\":1,\"type\":\"block\",\"x\":1,\"y\":2,\"z\":3,\"block\":\"stone\"," \
            "\"prev\":\"air\",\"cause\":\"place\",\"player\":1}\n"
 
@@ -87,9 +87,9 @@ int main(void)
 
     /* digests: every differing subsystem is listed, the chain is not */
     swap_in(b, sizeof b, HDR P0 D0, "\"blocks\":\"00000000000000aa\",\"entities\":"
-            "\"00000000000000bb\",\"chain\":\"00000000000000cc\"",
+            "\"00000000000000bb\",\"light\":\"00000000000000dd\",\"chain\":\"00000000000000cc\"",
             "\"blocks\":\"00000000000000a1\",\"entities\":\"00000000000000b1\","
-            "\"chain\":\"00000000000000c1\"");
+            "\"light\":\"00000000000000dd\",\"chain\":\"00000000000000c1\"");
     d = cmp(HDR P0 D0, b);
     CHECK_INT(d.kind, QR_DIFF_DIGEST);
     CHECK_INT(d.line, 3);
@@ -101,6 +101,14 @@ int main(void)
             "\"entities\":\"00000000000000b2\"");
     d = cmp(HDR P0 D0, b);
     CHECK_STR(d.fields, "entities");
+    /* a light-only divergence (same blocks, different light) is named as such */
+    swap_in(b, sizeof b, HDR P0 D0, "\"light\":\"00000000000000dd\",\"chain\":\"00000000000000cc\"",
+            "\"light\":\"00000000000000d1\",\"chain\":\"00000000000000c1\"");
+    d = cmp(HDR P0 D0, b);
+    CHECK_INT(d.kind, QR_DIFF_DIGEST);
+    CHECK_STR(d.fields, "light");
+    qr_diff_render(&d, "A", "B", r, sizeof r);
+    CHECK(strstr(r, "digest differs in light") != NULL);
 
     /* one stream ends early, either side */
     d = cmp(HDR P0, HDR P0 D0 B1);

@@ -257,6 +257,7 @@ typedef enum qk_reason {
 typedef enum qk_subsys {
     QK_SUB_BLOCKS = 0,
     QK_SUB_ENTITIES,
+    QK_SUB_LIGHT, /* both light channels of every loaded voxel */
     QK_SUB__COUNT
 } qk_subsys;
 
@@ -362,6 +363,25 @@ const qk_world_config *qk_world_config_of(const qk_world *w);
 qk_status qk_block_at(const qk_world *w, int32_t x, int32_t y, int32_t z,
                       qk_block_id *out);
 
+/* Light at a voxel: skylight and block light, each 0..15.  The lit state
+ * is the unique fixed point of L = max(source, max over the 6 neighbours of
+ * L - 1), opaque voxels holding only their own emission; skylight's source
+ * is 15 above the column's highest opaque block.  It is always up to date
+ * after qk_world_create, qk_world_restore and every qk_step.
+ * QK_ERR_RANGE outside the loaded chunks or 0..255. */
+qk_status qk_light_at(const qk_world *w, int32_t x, int32_t y, int32_t z,
+                      uint8_t *sky, uint8_t *block);
+
+/* Per-chunk revisions: `geometry` counts block changes in the column (a
+ * renderer re-meshes when it moves), `light` counts committed light changes
+ * (it re-uploads light only).  A light-only change never moves `geometry`. */
+typedef struct qk_chunk_revs {
+    uint64_t geometry;
+    uint64_t light;
+} qk_chunk_revs;
+qk_status qk_chunk_revisions(const qk_world *w, int32_t cx, int32_t cz,
+                             qk_chunk_revs *out);
+
 typedef struct qk_player_state {
     uint32_t id;
     qk_fx x, y, z;
@@ -386,8 +406,8 @@ typedef struct qk_digests {
 
 void qk_world_digests(const qk_world *w, qk_digests *out);
 
-/* Digest of one subsystem's share of one chunk column (QK_SUB_BLOCKS only
- * for now), for tools that localise a divergence.  QK_ERR_RANGE if the chunk
+/* Digest of one subsystem's share of one chunk column (QK_SUB_BLOCKS and
+ * QK_SUB_LIGHT), for tools that localise a divergence.  QK_ERR_RANGE if the chunk
  * is not loaded, QK_ERR_INVALID for a subsystem without per-chunk digests. */
 qk_status qk_chunk_digest(qk_world *w, int32_t cx, int32_t cz, qk_subsys sub,
                           uint64_t *out);
