@@ -10,7 +10,7 @@
  * and no printf.
  *
  * Expectations are checked after the step of their tick by querying the
- * world (blocks, players) or, for "event" expectations, by matching the
+ * world (blocks, players, light) or, for "event" expectations, by matching the
  * tick's canonical lines, which are kept only for ticks that have such an
  * expectation.  Optional snapshot/restore points serialise the world,
  * destroy it and rebuild it from the bytes: the output must not change,
@@ -166,6 +166,34 @@ static void check_block(runner *r, qk_world *w, const qr_expect *e, qr_expect_re
              out->passed ? "" : ", expected ", out->passed ? "" : want);
 }
 
+/* "tick 12: light at [3,64,2] is sky 0 block 13, expected block 14": the
+ * sentence shows both channels and repeats only the levels the line gave. */
+static void check_light(const qk_world *w, const qr_expect *e, qr_expect_result *out)
+{
+    uint8_t sky = 0, blk = 0;
+    char want[32];
+    if (e->has_sky && e->has_block_light)
+        snprintf(want, sizeof want, "sky %u block %u", (unsigned)e->sky,
+                 (unsigned)e->block_light);
+    else if (e->has_sky)
+        snprintf(want, sizeof want, "sky %u", (unsigned)e->sky);
+    else
+        snprintf(want, sizeof want, "block %u", (unsigned)e->block_light);
+    qk_status ks = qk_light_at(w, e->pos[0], e->pos[1], e->pos[2], &sky, &blk);
+    if (ks != QK_OK) {
+        out->passed = false;
+        snprintf(out->msg, sizeof out->msg, "tick %" PRIu64 ": light at [%d,%d,%d] %s%s, "
+                 "expected %s", e->tick, e->pos[0], e->pos[1], e->pos[2],
+                 ks == QK_ERR_RANGE ? "is outside the loaded world" : "cannot be read: ",
+                 ks == QK_ERR_RANGE ? "" : qk_status_str(ks), want);
+        return;
+    }
+    out->passed = (!e->has_sky || sky == e->sky) && (!e->has_block_light || blk == e->block_light);
+    snprintf(out->msg, sizeof out->msg, "tick %" PRIu64 ": light at [%d,%d,%d] is sky %u "
+             "block %u%s%s", e->tick, e->pos[0], e->pos[1], e->pos[2], (unsigned)sky,
+             (unsigned)blk, out->passed ? "" : ", expected ", out->passed ? "" : want);
+}
+
 static void check_player(const qk_world *w, const qr_expect *e, qr_expect_result *out)
 {
     qk_player_state ps;
@@ -225,6 +253,8 @@ static void check_expect(runner *r, qk_world *w, size_t i)
         check_block(r, w, e, out);
     else if (e->kind == QR_EXPECT_PLAYER)
         check_player(w, e, out);
+    else if (e->kind == QR_EXPECT_LIGHT)
+        check_light(w, e, out);
     else
         check_event(r, e, out);
     if (out->passed)

@@ -6,7 +6,10 @@
  * does no interpretation and a replayed log is what the file says.  Expect
  * lines are checked against the pack and the event table now, so a typo in
  * a block name or an event key fails at load time with a position rather
- * than as a mysterious failed expectation after a long run.
+ * than as a mysterious failed expectation after a long run.  Only what a
+ * line can say about the world is checked here: whether a voxel is loaded
+ * is the runner's question (a light or block expectation outside the loaded
+ * chunks is a failed expectation, not a parse error).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +260,25 @@ static qr_status parse_match(const qr__jctx *c, const json_t *obj, qr_expect *e)
                                        "out of memory");
 }
 
+/* "pos" and at least one of "sky", "block": light levels 0..15. */
+static qr_status parse_light(const qr__jctx *c, const json_t *obj, qr_expect *e)
+{
+    int64_t v[3], sky = 0, blk = 0;
+    qr_status st;
+    if ((st = qr__jints(c, obj, "", "pos", 3, qr__pos_min, qr__pos_max, v, true, NULL)) ||
+        (st = qr__jint(c, obj, "", "sky", false, 0, 15, &sky, &e->has_sky)) ||
+        (st = qr__jint(c, obj, "", "block", false, 0, 15, &blk, &e->has_block_light)))
+        return st;
+    if (!e->has_sky && !e->has_block_light)
+        return qr__jfail(c, "", false, "an \"expect\":\"light\" line needs at least one of "
+                         "\"sky\", \"block\" (light levels 0 to 15)");
+    for (int i = 0; i < 3; i++)
+        e->pos[i] = (int32_t)v[i];
+    e->sky = (uint8_t)sky;
+    e->block_light = (uint8_t)blk;
+    return QR_OK;
+}
+
 static qr_status parse_expect_body(qr__scparse *ps, const qr__jctx *c, json_t *obj,
                                    qr_expect *e)
 {
@@ -264,6 +286,8 @@ static qr_status parse_expect_body(qr__scparse *ps, const qr__jctx *c, json_t *o
     static const char *const k_player[] = {"expect", "tick", "note", "player", "block",
                                            "pos", "on_ground", NULL};
     static const char *const k_event[] = {"expect", "tick", "note", "match", NULL};
+    static const char *const k_light[] = {"expect", "tick", "note", "pos", "sky", "block",
+                                          NULL};
     const char *kind, *note = NULL;
     qr_status st;
     if ((st = qr__jstr(c, obj, "", "expect", true, 16, &kind, NULL)))
@@ -278,9 +302,12 @@ static qr_status parse_expect_body(qr__scparse *ps, const qr__jctx *c, json_t *o
     } else if (strcmp(kind, "event") == 0) {
         e->kind = QR_EXPECT_EVENT;
         allowed = k_event;
+    } else if (strcmp(kind, "light") == 0) {
+        e->kind = QR_EXPECT_LIGHT;
+        allowed = k_light;
     } else {
         return qr__jfail(c, "/expect", false, "unknown expectation \"%.20s\" (expected one "
-                         "of block, player, event)", kind);
+                         "of block, player, event, light)", kind);
     }
     char what[48];
     snprintf(what, sizeof what, "an \"expect\":\"%s\" line", kind);
@@ -303,6 +330,8 @@ static qr_status parse_expect_body(qr__scparse *ps, const qr__jctx *c, json_t *o
     }
     if (e->kind == QR_EXPECT_EVENT)
         return parse_match(c, obj, e);
+    if (e->kind == QR_EXPECT_LIGHT)
+        return parse_light(c, obj, e);
     qr__scplayer *pl;
     if ((st = get_player(ps, c, obj, &pl)))
         return st;

@@ -91,6 +91,21 @@ has "$T/out" 'short\.jsonl ends after line 20'
 expect_rc 2 "$Q" diff "$T/a.jsonl" "$T/does-not-exist.jsonl"
 has "$T/err" 'does-not-exist.jsonl: cannot open'
 
+# ---- light expectations: a right level passes, a wrong one and a voxel
+# outside the loaded chunks fail with a sentence (exit 1), a bad level is a
+# parse error with its position (exit 2)
+cp "$W" "$T/light.jsonl"
+printf '%s\n' '{"expect":"light","tick":2,"pos":[0,9,0],"sky":15,"block":0,"note":"open sky"}' \
+    '{"expect":"light","tick":2,"pos":[0,6,0],"block":14,"note":"wrong on purpose"}' \
+    '{"expect":"light","tick":2,"pos":[40,7,0],"sky":15}' >> "$T/light.jsonl"
+expect_rc 1 "$Q" run "$T/light.jsonl" --pack-dir "$SRC/packs" -o "$T/o.jsonl"
+has "$T/err" 'light\.jsonl:[0-9]+: expectation failed: tick 2: light at \[0,6,0\] is sky 0 block 0, expected block 14'
+has "$T/err" 'light\.jsonl:[0-9]+: expectation failed: tick 2: light at \[40,7,0\] is outside the loaded world, expected sky 15$'
+if grep -q 'open sky\|\[0,9,0\]' "$T/err"; then no "a passing light expectation was reported"; else ok; fi
+printf '%s\n' '{"expect":"light","tick":2,"pos":[0,9,0],"sky":16}' >> "$T/light.jsonl"
+expect_rc 2 "$Q" run "$T/light.jsonl" --pack-dir "$SRC/packs" -o "$T/o.jsonl"
+has "$T/err" 'light\.jsonl:[0-9]+:48: "sky" must be an integer from 0 to 15, got 16'
+
 # ---- accept and check --------------------------------------------------
 mkdir -p "$T/proj/scenarios" "$T/proj/packs"
 cp "$SRC/packs/default.json" "$T/proj/packs/"

@@ -1,7 +1,7 @@
 /*
  * test_scenario.c - the scenario reader without the kernel: defaults
- * (joins from the header, seq counters, kept yaw/pitch), ordering, and a
- * sample of errors with positions.  The CLI tests cover the rest end to end.
+ * (joins from the header, seq counters, kept yaw/pitch), ordering, light
+ * expectations, and a sample of errors with positions.  The CLI tests cover the rest end to end.
  */
 #include <string.h>
 
@@ -99,6 +99,53 @@ int main(void)
     CHECK(sc->expects[0].has_feet && !sc->expects[0].has_fx);
     CHECK_INT(sc->expects[1].line, 4);
     qr_scenario_free(sc);
+
+    /* light: either channel or both; levels kept per channel */
+    st = parse(HEAD
+               "{\"expect\":\"light\",\"tick\":12,\"pos\":[-1,3,2],\"block\":14,\"note\":\"torch\"}\n"
+               "{\"expect\":\"light\",\"tick\":5,\"pos\":[0,4,0],\"sky\":15,\"block\":0}\n"
+               "{\"expect\":\"light\",\"tick\":5,\"pos\":[99,4,-99],\"sky\":0}\n",
+               &sc, &e);
+    CHECK_INT(st, QR_OK);
+    if (st == QR_OK) {
+        CHECK_INT(sc->n_expects, 3);
+        const qr_expect *x = &sc->expects[0]; /* tick 5, line 3 */
+        CHECK_INT(x->kind, QR_EXPECT_LIGHT);
+        CHECK_INT(x->line, 3);
+        CHECK(x->has_sky && x->has_block_light);
+        CHECK_INT(x->sky, 15);
+        CHECK_INT(x->block_light, 0);
+        x = &sc->expects[1]; /* outside the loaded chunks: the runner's business */
+        CHECK(x->has_sky && !x->has_block_light);
+        CHECK_INT(x->pos[0], 99);
+        CHECK_INT(x->pos[2], -99);
+        x = &sc->expects[2];
+        CHECK_INT(x->tick, 12);
+        CHECK(!x->has_sky && x->has_block_light);
+        CHECK_INT(x->block_light, 14);
+        CHECK_INT(x->pos[0], -1);
+        CHECK_STR(x->note, "torch");
+        qr_scenario_free(sc);
+    } else {
+        qr_error_print(&e, stderr);
+    }
+    bad(HEAD "{\"expect\":\"light\",\"tick\":1,\"pos\":[0,0,0],\"sky\":1,\"lvl\":3}\n", 2, 50,
+        "unknown key \"lvl\" in an \"expect\":\"light\" line");
+    bad(HEAD "{\"expect\":\"light\",\"tick\":1,\"pos\":[0,0,0],\"sky\":15,\"block\":16}\n", 2, 59,
+        "\"block\" must be an integer from 0 to 15, got 16");
+    bad(HEAD "{\"expect\":\"light\",\"tick\":1,\"pos\":[0,0,0],\"sky\":-1}\n", 2, 48,
+        "\"sky\" must be an integer from 0 to 15, got -1");
+    bad(HEAD "{\"expect\":\"light\",\"tick\":1,\"pos\":[0,0,0],\"block\":\"torch\"}\n", 2, 50,
+        "\"block\" must be an integer from 0 to 15, got \"torch\" (a string)");
+    bad(HEAD "{\"expect\":\"light\",\"tick\":1,\"pos\":[0,0,0],\"note\":\"no levels\"}\n", 2, 1,
+        "needs at least one of \"sky\", \"block\"");
+    bad(HEAD "{\"expect\":\"light\",\"tick\":1,\"pos\":[0,256,0],\"sky\":0}\n", 2, 37,
+        "element 1 of \"pos\" must be an integer from 0 to 255");
+    bad(HEAD "{\"expect\":\"light\",\"tick\":1,\"sky\":0}\n", 2, 1, "missing \"pos\"");
+    bad(HEAD "{\"expect\":\"light\",\"tick\":100,\"pos\":[0,0,0],\"sky\":0}\n", 2, 26,
+        "past the end");
+    bad(HEAD "{\"expect\":\"lite\",\"tick\":1,\"pos\":[0,0,0],\"sky\":0}\n", 2, 11,
+        "unknown expectation \"lite\" (expected one of block, player, event, light)");
 
     bad("", 1, 1, "empty file");
     bad("\n\n", 2, 1, "only blank lines");

@@ -113,7 +113,8 @@ const char *qr_pack_block_name(const qr_pack *p, qk_block_id id);
 typedef enum qr_expect_kind {
     QR_EXPECT_BLOCK = 1,  /* the block at a voxel */
     QR_EXPECT_PLAYER,     /* a player's feet block / position / ground */
-    QR_EXPECT_EVENT       /* some event of the tick matches key/values */
+    QR_EXPECT_EVENT,      /* some event of the tick matches key/values */
+    QR_EXPECT_LIGHT       /* the sky and/or block light at a voxel */
 } qr_expect_kind;
 
 typedef struct qr_expect {
@@ -121,9 +122,12 @@ typedef struct qr_expect {
     uint32_t line; /* line of the scenario file it came from */
     uint64_t tick; /* checked after the step of this tick */
     char *note;    /* "note" for humans, or NULL */
-    /* QR_EXPECT_BLOCK */
+    /* QR_EXPECT_BLOCK and QR_EXPECT_LIGHT */
     int32_t pos[3];
     qk_block_id block;
+    /* QR_EXPECT_LIGHT: every has_* level must hold (0..15, qk_light_at) */
+    bool has_sky, has_block_light;
+    uint8_t sky, block_light;
     /* QR_EXPECT_PLAYER: every has_* part must hold */
     uint32_t player;
     bool has_feet, has_fx, has_ground;
