@@ -34,6 +34,7 @@ json_t *qb_replay_throughput(const qb_opts *o); /* bench_replay.c */
 json_t *qb_step_cost(const qb_opts *o);         /* bench_step.c */
 json_t *qb_chunk_memory(const qb_opts *o);      /* bench_memory.c */
 json_t *qb_snapshot(const qb_opts *o);          /* bench_snapshot.c */
+json_t *qb_light(const qb_opts *o);             /* bench_light.c */
 
 /* ---- time and statistics (util.c) -------------------------------------- */
 

@@ -32,6 +32,7 @@ static const struct {
     {"step_cost", qb_step_cost},
     {"chunk_memory", qb_chunk_memory},
     {"snapshot", qb_snapshot},
+    {"light", qb_light},
 };
 #define N_BENCHES (sizeof benches / sizeof benches[0])
 
