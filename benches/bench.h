@@ -58,6 +58,9 @@ json_t *qb_error(const char *bench, const char *fmt, ...)
 #endif
     ;
 
+/* qb_error for a failed kernel call: "CALL: status: what". */
+json_t *qb_kernel_error(const char *bench, const char *call, qk_status ks, const qk_diag *d);
+
 /* Progress line on stderr: "quarry-bench: <bench>: <message>". */
 void qb_progress(const char *bench, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -72,19 +72,13 @@ static bool pack_ids(const qr_pack *p, ids *out, char *why, size_t cap)
     return true;
 }
 
-static json_t *kernel_error(const char *call, qk_status ks)
-{
-    return qb_error(NAME, "%s: %s", call, qk_status_str(ks));
-}
-
 static qk_status create(const qk_world_config *cfg, const qr_pack *p, qk_world **w,
                         json_t **err)
 {
     qk_diag d = {0};
     qk_status ks = qk_world_create(w, cfg, &p->registry, &qb_allocator, &d);
     if (ks != QK_OK)
-        *err = qb_error(NAME, "qk_world_create: %s%s%s", qk_status_str(ks), d.what ? ": " : "",
-                        d.what ? d.what : "");
+        *err = qb_kernel_error(NAME, "qk_world_create", ks, &d);
     return ks;
 }
 
@@ -147,7 +141,7 @@ static json_t *chunk_relight(const qb_opts *o, const qr_pack *p)
                 qk_status ks = qk__light_relight_chunk(w, cx, cz);
                 uint64_t t1 = qb_now_ns();
                 if (ks != QK_OK) {
-                    out = kernel_error("qk__light_relight_chunk", ks);
+                    out = qb_kernel_error(NAME, "qk__light_relight_chunk", ks, NULL);
                     goto done;
                 }
                 sample[k] = (double)(t1 - t0) / 1e3;
@@ -162,7 +156,7 @@ static json_t *chunk_relight(const qb_opts *o, const qr_pack *p)
         qk_status ks = qk__light_relight_all(w);
         uint64_t t1 = qb_now_ns();
         if (ks != QK_OK) {
-            out = kernel_error("qk__light_relight_all", ks);
+            out = qb_kernel_error(NAME, "qk__light_relight_all", ks, NULL);
             goto done;
         }
         all_ms[run] = (double)(t1 - t0) / 1e6;
@@ -313,7 +307,7 @@ static json_t *box_roof(const qb_opts *o, const qr_pack *p, const ids *b)
                 }
     qk_status ks = qk__light_relight_all(w);
     if (ks != QK_OK) {
-        out = kernel_error("qk__light_relight_all", ks);
+        out = qb_kernel_error(NAME, "qk__light_relight_all", ks, NULL);
         goto done;
     }
     const int32_t mid = (BOX_MIN + BOX_MAX) / 2;

@@ -19,9 +19,11 @@ static json_t *measure(const qr_pack *pack, const qk_world_config *cfg, const ch
     qk_world *w = NULL;
     qk_diag d = {0};
     qk_status ks = qk_world_create(&w, cfg, &pack->registry, &qb_allocator, &d);
-    if (ks != QK_OK)
-        return qb_error(NAME, "%s world: qk_world_create: %s%s%s", kind, qk_status_str(ks),
-                        d.what ? ": " : "", d.what ? d.what : "");
+    if (ks != QK_OK) {
+        char call[64];
+        snprintf(call, sizeof call, "%s world: qk_world_create", kind);
+        return qb_kernel_error(NAME, call, ks, &d);
+    }
     size_t bytes = qk_world_memory(w);
     uint32_t chunks = qk_chunk_count(w);
     qk_world_destroy(w);

@@ -14,12 +14,6 @@
 
 #define NAME "snapshot"
 
-static json_t *kernel_error(const char *call, qk_status ks, const qk_diag *d)
-{
-    return qb_error(NAME, "%s: %s%s%s", call, qk_status_str(ks), d->what ? ": " : "",
-                    d->what ? d->what : "");
-}
-
 /* Writes w's snapshot into a new buffer; NULL with *err set on failure. */
 static uint8_t *snapshot_of(const qk_world *w, size_t *len, json_t **err)
 {
@@ -32,7 +26,7 @@ static uint8_t *snapshot_of(const qk_world *w, size_t *len, json_t **err)
     qk_status ks = qk_snapshot_write(w, buf, n, len);
     if (ks != QK_OK) {
         qk_diag d = {0};
-        *err = kernel_error("qk_snapshot_write", ks, &d);
+        *err = qb_kernel_error(NAME, "qk_snapshot_write", ks, &d);
         free(buf);
         return NULL;
     }
@@ -58,7 +52,7 @@ json_t *qb_snapshot(const qb_opts *o)
     qk_diag d = {0};
     qk_status ks = qk_world_create(&w, &cfg, &pack->registry, &qb_allocator, &d);
     if (ks != QK_OK) {
-        out = kernel_error("qk_world_create", ks, &d);
+        out = qb_kernel_error(NAME, "qk_world_create", ks, &d);
         goto done;
     }
     size_t size = qk_snapshot_size(w), len = 0;
@@ -73,7 +67,7 @@ json_t *qb_snapshot(const qb_opts *o)
         ks = qk_snapshot_write(w, buf, size, &len);
         uint64_t t1 = qb_now_ns();
         if (ks != QK_OK) {
-            out = kernel_error("qk_snapshot_write", ks, &d);
+            out = qb_kernel_error(NAME, "qk_snapshot_write", ks, &d);
             goto done;
         }
         qk_world *r = NULL;
@@ -81,7 +75,7 @@ json_t *qb_snapshot(const qb_opts *o)
         ks = qk_world_restore(&r, buf, len, &pack->registry, &qb_allocator, &d);
         uint64_t t3 = qb_now_ns();
         if (ks != QK_OK) {
-            out = kernel_error("qk_world_restore", ks, &d);
+            out = qb_kernel_error(NAME, "qk_world_restore", ks, &d);
             goto done;
         }
         if (run == 0) {

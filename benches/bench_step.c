@@ -110,8 +110,7 @@ static json_t *one_run(const qr_pack *pack, const qk_world_config *cfg, double *
     qk_status ks = qk_world_create(&w, cfg, &pack->registry, &qb_allocator, &d);
     *create_ms = (double)(qb_now_ns() - t0) / 1e6;
     if (ks != QK_OK)
-        return qb_error(NAME, "qk_world_create: %s%s%s", qk_status_str(ks),
-                        d.what ? ": " : "", d.what ? d.what : "");
+        return qb_kernel_error(NAME, "qk_world_create", ks, &d);
 
     /* Spread the players over a 4x2 grid of the 256x256-block world. */
     walker pl[PLAYERS];
@@ -136,9 +135,11 @@ static json_t *one_run(const qr_pack *pack, const qk_world_config *cfg, double *
         uint64_t s = qb_now_ns();
         ks = qk_step(w, in, n, &sink, &d);
         uint64_t ns = qb_now_ns() - s;
-        if (ks != QK_OK)
-            err = qb_error(NAME, "qk_step at tick %u: %s%s%s", (unsigned)t,
-                           qk_status_str(ks), d.what ? ": " : "", d.what ? d.what : "");
+        if (ks != QK_OK) {
+            char call[48];
+            snprintf(call, sizeof call, "qk_step at tick %u", (unsigned)t);
+            err = qb_kernel_error(NAME, call, ks, &d);
+        }
         else if (t >= WARMUP)
             tick_us[t - WARMUP] = (double)ns / 1e3;
     }

@@ -102,3 +102,10 @@ static void *plain_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 }
 
 const qk_allocator qb_allocator = {plain_alloc, NULL};
+
+json_t *qb_kernel_error(const char *bench, const char *call, qk_status ks, const qk_diag *d)
+{
+    const char *what = d && d->what ? d->what : NULL;
+    return qb_error(bench, "%s: %s%s%s", call, qk_status_str(ks), what ? ": " : "",
+                    what ? what : "");
+}
