@@ -21,17 +21,6 @@ size_t qk__section_heap_bytes(const qk__section *s)
     return data_bytes(s->bits) + pal_cap(s->bits) * sizeof(qk_block_id);
 }
 
-/* Palette index (or raw id) stored at i. */
-static uint32_t index_at(const uint8_t *data, uint8_t bits, uint32_t i)
-{
-    switch (bits) {
-    case 4: return (data[i >> 1] >> ((i & 1u) * 4)) & 15u;
-    case 8: return data[i];
-    case 16: return (uint32_t)data[2 * i] | (uint32_t)data[2 * i + 1] << 8;
-    default: return 0;
-    }
-}
-
 static void index_put(uint8_t *data, uint8_t bits, uint32_t i, uint32_t v)
 {
     switch (bits) {
@@ -47,15 +36,6 @@ static void index_put(uint8_t *data, uint8_t bits, uint32_t i, uint32_t v)
         break;
     default: break;
     }
-}
-
-qk_block_id qk__section_get(const qk__section *s, uint32_t i)
-{
-    assert(i < QK_SECTION_VOXELS);
-    if (s->bits == 0)
-        return s->uniform;
-    uint32_t v = index_at(s->data, s->bits, i);
-    return s->bits == 16 ? (qk_block_id)v : s->palette[v];
 }
 
 void qk__section_expand(const qk__section *s, qk_block_id *out)
@@ -128,7 +108,7 @@ static qk_status widen(qk__mem *m, qk__section *s)
     if (alloc_arrays(m, &n, nb, pal, nb == 16 ? 0 : pal_len) != QK_OK)
         return QK_ERR_NOMEM;
     for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++) {
-        uint32_t v = s->bits == 0 ? 0 : index_at(s->data, s->bits, i);
+        uint32_t v = s->bits == 0 ? 0 : qk__section_index_at(s->data, s->bits, i);
         index_put(n.data, nb, i, nb == 16 ? pal[v] : v);
     }
     qk__section_free(m, s);

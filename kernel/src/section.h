@@ -22,6 +22,7 @@
 #ifndef QK_INTERNAL_SECTION_H
 #define QK_INTERNAL_SECTION_H
 
+#include <assert.h>
 #include <stdint.h>
 
 #include "mem.h"
@@ -37,8 +38,27 @@ typedef struct qk__section {
     uint8_t *data;        /* packed indices, or raw ids when bits == 16 */
 } qk__section;
 
-/* Block id at voxel index i. O(1). */
-qk_block_id qk__section_get(const qk__section *s, uint32_t i);
+/* Palette index (or raw id when bits == 16) stored at voxel i. */
+static inline uint32_t qk__section_index_at(const uint8_t *data, uint8_t bits, uint32_t i)
+{
+    switch (bits) {
+    case 4: return (data[i >> 1] >> ((i & 1u) * 4)) & 15u;
+    case 8: return data[i];
+    case 16: return (uint32_t)data[2 * i] | (uint32_t)data[2 * i + 1] << 8;
+    default: return 0;
+    }
+}
+
+/* Block id at voxel index i. O(1); inline because physics and light call it
+ * for every voxel they look at. */
+static inline qk_block_id qk__section_get(const qk__section *s, uint32_t i)
+{
+    assert(i < QK_SECTION_VOXELS);
+    if (s->bits == 0)
+        return s->uniform;
+    uint32_t v = qk__section_index_at(s->data, s->bits, i);
+    return s->bits == 16 ? (qk_block_id)v : s->palette[v];
+}
 
 /* Sets voxel i to id; *prev (optional) receives the old id.  May grow the
  * index width: O(4096) then, O(palette) otherwise.  On QK_ERR_NOMEM the
