@@ -23,13 +23,19 @@ uint64_t qk__chain_origin(uint64_t seed)
     return qk__stream_seed(seed, QK_STREAM_CHAIN);
 }
 
-static uint64_t blocks_digest(qk_world *w)
+/* The per-chunk subsystems (blocks, light) in one pass over the chunks:
+ * each world digest is XXH3 of its chunk digests in key order. */
+static void chunk_digests(qk_world *w, uint64_t *blocks, uint64_t *light)
 {
-    qk__hasher h;
-    qk__hash_begin(&h);
-    for (uint32_t i = 0; i < w->chunk_count; i++)
-        qk__put64(qk__hash_room(&h, 8), qk__chunk_digest(&w->chunks[i]));
-    return qk__hash_end(&h);
+    qk__hasher hb, hl;
+    qk__hash_begin(&hb);
+    qk__hash_begin(&hl);
+    for (uint32_t i = 0; i < w->chunk_count; i++) {
+        qk__put64(qk__hash_room(&hb, 8), qk__chunk_digest(&w->chunks[i]));
+        qk__put64(qk__hash_room(&hl, 8), qk__light_chunk_digest(&w->chunks[i].light));
+    }
+    *blocks = qk__hash_end(&hb);
+    *light = qk__hash_end(&hl);
 }
 
 void qk__put_player(qk__wbuf *b, const qk_player_state *p)
@@ -60,19 +66,9 @@ static uint64_t entities_digest(const qk_world *w)
     return qk__hash_end(&h);
 }
 
-static uint64_t light_digest(qk_world *w)
-{
-    qk__hasher h;
-    qk__hash_begin(&h);
-    for (uint32_t i = 0; i < w->chunk_count; i++)
-        qk__put64(qk__hash_room(&h, 8), qk__light_chunk_digest(&w->chunks[i].light));
-    return qk__hash_end(&h);
-}
-
 void qk__digest_current(qk_world *w, uint64_t sub[QK_SUB__COUNT])
 {
-    sub[QK_SUB_LIGHT] = light_digest(w);
-    sub[QK_SUB_BLOCKS] = blocks_digest(w);
+    chunk_digests(w, &sub[QK_SUB_BLOCKS], &sub[QK_SUB_LIGHT]);
     sub[QK_SUB_ENTITIES] = entities_digest(w);
 }
 
