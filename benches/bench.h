@@ -87,6 +87,10 @@ qr_pack *qb_load_pack(const qb_opts *o, char *why, size_t cap);
  * dirt and grass.  False (message in why) if the pack lacks one of them. */
 bool qb_terrain_config(const qr_pack *p, qk_world_config *cfg, char *why, size_t cap);
 
+/* qb_load_pack then qb_terrain_config: the pack (free it with qr_pack_free)
+ * and cfg, or NULL with why filled and nothing held. */
+qr_pack *qb_terrain_pack(const qb_opts *o, qk_world_config *cfg, char *why, size_t cap);
+
 /* A superflat config over the same rectangle: bedrock 1, stone 58, dirt 4,
  * grass 1 (surface at y = 63, like the terrain's mean height). */
 bool qb_superflat_config(const qr_pack *p, qk_world_config *cfg, char *why, size_t cap);

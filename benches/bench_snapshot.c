@@ -36,14 +36,10 @@ static uint8_t *snapshot_of(const qk_world *w, size_t *len, json_t **err)
 json_t *qb_snapshot(const qb_opts *o)
 {
     char why[1100];
-    qr_pack *pack = qb_load_pack(o, why, sizeof why);
+    qk_world_config cfg;
+    qr_pack *pack = qb_terrain_pack(o, &cfg, why, sizeof why);
     if (!pack)
         return qb_error(NAME, "%s", why);
-    qk_world_config cfg;
-    if (!qb_terrain_config(pack, &cfg, why, sizeof why)) {
-        qr_pack_free(pack);
-        return qb_error(NAME, "%s", why);
-    }
     json_t *out = NULL;
     qk_world *w = NULL;
     uint8_t *buf = NULL;

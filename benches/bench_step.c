@@ -152,14 +152,10 @@ static json_t *one_run(const qr_pack *pack, const qk_world_config *cfg, double *
 json_t *qb_step_cost(const qb_opts *o)
 {
     char why[1100];
-    qr_pack *pack = qb_load_pack(o, why, sizeof why);
+    qk_world_config cfg;
+    qr_pack *pack = qb_terrain_pack(o, &cfg, why, sizeof why);
     if (!pack)
         return qb_error(NAME, "%s", why);
-    qk_world_config cfg;
-    if (!qb_terrain_config(pack, &cfg, why, sizeof why)) {
-        qr_pack_free(pack);
-        return qb_error(NAME, "%s", why);
-    }
 
     unsigned runs = o->runs;
     double *tick_us = malloc(TIMED * sizeof *tick_us);

@@ -83,3 +83,13 @@ int32_t qb_top_solid(const qk_world *w, const qr_pack *p, int32_t x, int32_t z)
     }
     return -1;
 }
+
+qr_pack *qb_terrain_pack(const qb_opts *o, qk_world_config *cfg, char *why, size_t cap)
+{
+    qr_pack *pack = qb_load_pack(o, why, cap);
+    if (pack && !qb_terrain_config(pack, cfg, why, cap)) {
+        qr_pack_free(pack);
+        return NULL;
+    }
+    return pack;
+}
