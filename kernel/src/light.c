@@ -19,6 +19,13 @@
  * Increases always read the voxel's current level, so stale or duplicate
  * queue entries cost a little time and never correctness.
  *
+ * Writes go either straight to the columns (relight from scratch: restore,
+ * the tests' oracle, the benchmark) or, for a transaction, to its overlay:
+ * the first write to a section copies it (copy on write), later reads of
+ * that section see the copy, and the columns are untouched until
+ * qk__light_commit swaps the copies in.  Blocks for arrays come from a
+ * qk__scratch, so workers run without the caller's allocator.
+ *
  * A full relight of a column seeds skylight directly (15 above the
  * heightmap, written per section, uniform where possible) and queues only
  * the sky voxels next to a column whose roof is higher, i.e. where skylight
@@ -31,6 +38,7 @@
 
 #include "fixed.h"
 #include "hash.h"
+#include "txn.h"
 #include "world.h"
 
 /* ---- nibble storage ---------------------------------------------------- */
@@ -42,33 +50,95 @@ static inline uint8_t nib_get(const qk__nibbles *n, uint32_t i)
     return n->data ? (uint8_t)((n->data[i >> 1] >> ((i & 1u) * 4)) & 15u) : n->uniform;
 }
 
-static qk_status nib_set(qk__mem *m, qk__nibbles *n, uint32_t i, uint8_t v)
-{
-    if (!n->data) {
-        if (v == n->uniform)
-            return QK_OK;
-        n->data = qk__mem_alloc(m, NIBBLE_BYTES);
-        if (!n->data)
-            return QK_ERR_NOMEM;
-        memset(n->data, n->uniform * 0x11, NIBBLE_BYTES);
-    }
-    unsigned shift = (i & 1u) * 4;
-    n->data[i >> 1] = (uint8_t)((n->data[i >> 1] & ~(15u << shift)) | ((unsigned)v << shift));
-    return QK_OK;
-}
-
-static void nib_fill(qk__mem *m, qk__nibbles *n, uint8_t v)
+static void nib_release(qk__mem *m, qk__nibbles *n)
 {
     qk__mem_free(m, n->data, NIBBLE_BYTES);
     n->data = NULL;
-    n->uniform = v;
 }
 
 void qk__light_free(qk__mem *m, qk__chunk_light *l)
 {
     for (int ch = 0; ch < 2; ch++)
-        for (int s = 0; s < QK_SECTIONS; s++)
-            nib_fill(m, &l->ch[ch][s], 0);
+        for (int s = 0; s < QK_SECTIONS; s++) {
+            nib_release(m, &l->ch[ch][s]);
+            l->ch[ch][s].uniform = 0;
+        }
+}
+
+/* ---- scratch ----------------------------------------------------------- */
+
+static uint8_t *scratch_block(qk_world *w, qk__scratch *s)
+{
+    if (s->n_blocks)
+        return s->blocks[--s->n_blocks];
+    if (s->can_grow)
+        return qk__mem_alloc(&w->mem, NIBBLE_BYTES);
+    s->starved = true;
+    return NULL;
+}
+
+void qk__scratch_put(qk_world *w, qk__scratch *s, uint8_t *block)
+{
+    if (!block)
+        return;
+    if (s->n_blocks < s->cap_blocks)
+        s->blocks[s->n_blocks++] = block;
+    else
+        qk__mem_free(&w->mem, block, NIBBLE_BYTES);
+}
+
+static qk_status q_reserve(qk__mem *m, qk__lightq *q, size_t cap)
+{
+    if (q->cap >= cap)
+        return QK_OK;
+    uint32_t *v = qk__mem_alloc(m, cap * sizeof *v);
+    if (!v)
+        return QK_ERR_NOMEM;
+    if (q->v)
+        memcpy(v, q->v, q->tail * sizeof *v);
+    qk__mem_free(m, q->v, q->cap * sizeof *v);
+    q->v = v;
+    q->cap = cap;
+    return QK_OK;
+}
+
+qk_status qk__scratch_reserve(qk_world *w, qk__scratch *s, uint32_t cap, uint32_t blocks,
+                              size_t qcap)
+{
+    for (int i = 0; i < 2; i++)
+        if (q_reserve(&w->mem, &s->q[i], qcap) != QK_OK)
+            return QK_ERR_NOMEM;
+    cap = cap > blocks ? cap : blocks;
+    if (s->cap_blocks < cap) {
+        uint8_t **v = qk__mem_alloc(&w->mem, cap * sizeof *v);
+        if (!v)
+            return QK_ERR_NOMEM;
+        if (s->n_blocks)
+            memcpy(v, s->blocks, s->n_blocks * sizeof *v);
+        qk__mem_free(&w->mem, s->blocks, s->cap_blocks * sizeof *v);
+        s->blocks = v;
+        s->cap_blocks = cap;
+    }
+    while (s->n_blocks < blocks) {
+        uint8_t *b = qk__mem_alloc(&w->mem, NIBBLE_BYTES);
+        if (!b)
+            return QK_ERR_NOMEM;
+        s->blocks[s->n_blocks++] = b;
+    }
+    return QK_OK;
+}
+
+void qk__scratch_free(qk_world *w, qk__scratch *s)
+{
+    for (int i = 0; i < 2; i++) {
+        qk__mem_free(&w->mem, s->q[i].v, s->q[i].cap * sizeof *s->q[i].v);
+        memset(&s->q[i], 0, sizeof s->q[i]);
+    }
+    while (s->n_blocks)
+        qk__mem_free(&w->mem, s->blocks[--s->n_blocks], NIBBLE_BYTES);
+    qk__mem_free(&w->mem, s->blocks, s->cap_blocks * sizeof *s->blocks);
+    s->blocks = NULL;
+    s->cap_blocks = 0;
 }
 
 /* ---- queues ------------------------------------------------------------ */
@@ -78,49 +148,36 @@ static inline uint32_t pack(uint32_t X, uint32_t Y, uint32_t Z, uint32_t level)
     return X | Z << 6 | Y << 12 | level << 20;
 }
 
-static qk_status q_push(qk__mem *m, qk__lightq *q, uint32_t e)
-{
-    if (q->tail == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 4096;
-        uint32_t *v = qk__mem_alloc(m, cap * sizeof *v);
-        if (!v)
-            return QK_ERR_NOMEM;
-        if (q->v)
-            memcpy(v, q->v, q->tail * sizeof *v);
-        qk__mem_free(m, q->v, q->cap * sizeof *v);
-        q->v = v;
-        q->cap = cap;
-    }
-    q->v[q->tail++] = e;
-    return QK_OK;
-}
-
-void qk__lightq_free(qk__mem *m, qk__lightq *q)
-{
-    qk__mem_free(m, q->v, q->cap * sizeof *q->v);
-    memset(q, 0, sizeof *q);
-}
-
 /* ---- regions ----------------------------------------------------------- */
 
 typedef struct region {
     qk_world *w;
     int32_t cx0, cz0;    /* chunk coordinates of region-local (0, 0) */
-    qk__chunk *c[3][3];  /* [X / 16][Z / 16]; NULL: not loaded */
-    uint16_t touched;    /* bit X/16*3 + Z/16: light written there */
+    qk__chunk *c[9];     /* [X/16*3 + Z/16]; NULL: not loaded */
+    qk__nibbles *lt[2][9][QK_SECTIONS]; /* where reads (and writes) go */
+    qk__overlay *ov;     /* NULL: write the columns in place */
+    qk__scratch *s;
     qk_status st;        /* first failure (sticky) */
 } region;
 
-static void region_init(region *r, qk_world *w, int32_t cx, int32_t cz)
+static void region_init(region *r, qk_world *w, int32_t cx, int32_t cz, qk__overlay *ov,
+                        qk__scratch *s)
 {
     r->w = w;
     r->cx0 = cx - 1;
     r->cz0 = cz - 1;
-    for (int i = 0; i < 3; i++)
-        for (int k = 0; k < 3; k++)
-            r->c[i][k] = qk__world_chunk(w, cx - 1 + i, cz - 1 + k);
-    r->touched = 0;
+    r->ov = ov;
+    r->s = s;
     r->st = QK_OK;
+    for (int i = 0; i < 9; i++) {
+        qk__chunk *c = qk__world_chunk(w, cx - 1 + i / 3, cz - 1 + i % 3);
+        r->c[i] = c;
+        for (int ch = 0; ch < 2; ch++)
+            for (int sec = 0; sec < QK_SECTIONS; sec++)
+                r->lt[ch][i][sec] = !c ? NULL
+                                    : ov && (ov->mask[ch][i] & (1u << sec)) ? &ov->sec[ch][i][sec]
+                                                                             : &c->light.ch[ch][sec];
+    }
 }
 
 static inline uint32_t vidx(uint32_t X, uint32_t Y, uint32_t Z)
@@ -128,27 +185,84 @@ static inline uint32_t vidx(uint32_t X, uint32_t Y, uint32_t Z)
     return (Y & 15u) << 8 | (Z & 15u) << 4 | (X & 15u);
 }
 
+static inline unsigned cidx(uint32_t X, uint32_t Z)
+{
+    return (X >> 4) * 3 + (Z >> 4);
+}
+
 static inline qk__chunk *rchunk(const region *r, uint32_t X, uint32_t Z)
 {
-    return r->c[X >> 4][Z >> 4];
+    return r->c[cidx(X, Z)];
 }
 
 static inline uint8_t get(const region *r, int ch, uint32_t X, uint32_t Y, uint32_t Z)
 {
-    const qk__chunk *c = rchunk(r, X, Z);
-    return c ? nib_get(&c->light.ch[ch][Y >> 4], vidx(X, Y, Z)) : 0;
+    const qk__nibbles *n = r->lt[ch][cidx(X, Z)][Y >> 4];
+    return n ? nib_get(n, vidx(X, Y, Z)) : 0;
+}
+
+/* The nibbles a write to (ch, column ci, section sec) must go to: in place,
+ * the column's; in a transaction, its private copy, made on first use. */
+static qk__nibbles *writable(region *r, int ch, unsigned ci, unsigned sec)
+{
+    qk__nibbles *n = r->lt[ch][ci][sec];
+    if (!r->ov) {
+        r->c[ci]->light.stale |= (uint16_t)(1u << sec);
+        return n;
+    }
+    if (r->ov->mask[ch][ci] & (1u << sec))
+        return n;
+    qk__nibbles *p = &r->ov->sec[ch][ci][sec];
+    p->uniform = n->uniform;
+    p->data = NULL;
+    if (n->data) {
+        p->data = scratch_block(r->w, r->s);
+        if (!p->data) {
+            r->st = QK_ERR_NOMEM;
+            return NULL;
+        }
+        memcpy(p->data, n->data, NIBBLE_BYTES);
+    }
+    r->ov->mask[ch][ci] |= (uint16_t)(1u << sec);
+    r->lt[ch][ci][sec] = p;
+    return p;
 }
 
 static void set(region *r, int ch, uint32_t X, uint32_t Y, uint32_t Z, uint8_t v)
 {
-    qk__chunk *c = rchunk(r, X, Z);
-    qk_status st = nib_set(&r->w->mem, &c->light.ch[ch][Y >> 4], vidx(X, Y, Z), v);
-    if (st != QK_OK) {
-        r->st = st;
+    qk__nibbles *n = writable(r, ch, cidx(X, Z), Y >> 4);
+    if (!n)
         return;
+    if (!n->data) {
+        if (v == n->uniform)
+            return;
+        n->data = scratch_block(r->w, r->s);
+        if (!n->data) {
+            r->st = QK_ERR_NOMEM;
+            return;
+        }
+        memset(n->data, n->uniform * 0x11, NIBBLE_BYTES);
     }
-    c->light.stale |= (uint16_t)(1u << (Y >> 4));
-    r->touched |= (uint16_t)(1u << ((X >> 4) * 3 + (Z >> 4)));
+    uint32_t i = vidx(X, Y, Z);
+    unsigned shift = (i & 1u) * 4;
+    n->data[i >> 1] = (uint8_t)((n->data[i >> 1] & ~(15u << shift)) | ((unsigned)v << shift));
+}
+
+/* A whole section of one channel becomes uniform v. */
+static void fill(region *r, int ch, unsigned ci, unsigned sec, uint8_t v)
+{
+    qk__nibbles *n = r->lt[ch][ci][sec];
+    if (r->ov && !(r->ov->mask[ch][ci] & (1u << sec))) {
+        n = &r->ov->sec[ch][ci][sec];
+        n->data = NULL;
+        r->ov->mask[ch][ci] |= (uint16_t)(1u << sec);
+        r->lt[ch][ci][sec] = n;
+    } else if (!r->ov) {
+        r->c[ci]->light.stale |= (uint16_t)(1u << sec);
+    }
+    qk__scratch_put(r->w, r->s, n->data);
+    n->data = NULL;
+    n->uniform = v;
 }
 
 static inline const qk_block_def *block(const region *r, uint32_t X, uint32_t Y, uint32_t Z)
@@ -180,9 +294,14 @@ static inline uint8_t source(const region *r, int ch, uint32_t X, uint32_t Y, ui
 
 static void push(region *r, qk__lightq *q, uint32_t e)
 {
-    qk_status st = q_push(&r->w->mem, q, e);
-    if (st != QK_OK)
-        r->st = st;
+    if (q->tail == q->cap) {
+        if (!r->s->can_grow || q_reserve(&r->w->mem, q, q->cap ? q->cap * 2 : 4096) != QK_OK) {
+            r->s->starved = !r->s->can_grow;
+            r->st = QK_ERR_NOMEM;
+            return;
+        }
+    }
+    q->v[q->tail++] = e;
 }
 
 static const int8_t dirs[6][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
@@ -262,14 +381,6 @@ static void reseed(region *r, int ch, qk__lightq *inc)
     }
 }
 
-static void bump_revisions(region *r)
-{
-    for (int i = 0; i < 3; i++)
-        for (int k = 0; k < 3; k++)
-            if (r->touched & (1u << (i * 3 + k)))
-                r->c[i][k]->light.light_rev++;
-}
-
 /* ---- heightmaps -------------------------------------------------------- */
 
 static bool section_has(const qk_world *w, const qk__section *s, bool want_opaque)
@@ -302,11 +413,23 @@ static int16_t scan_down(const qk_world *w, const qk__chunk *c, uint32_t x, uint
     return -1;
 }
 
-static void compute_heights(const qk_world *w, qk__chunk *c)
+void qk__light_heights(const qk_world *w, qk__chunk *c)
 {
     for (uint32_t z = 0; z < 16; z++)
         for (uint32_t x = 0; x < 16; x++)
             c->light.height[z * 16 + x] = scan_down(w, c, x, z, QK_CHUNK_H - 1);
+}
+
+void qk__light_height_edit(const qk_world *w, qk__chunk *c, uint32_t x, uint32_t y, uint32_t z,
+                           qk_block_id now, int16_t *h_old, int16_t *h_new)
+{
+    int16_t *hp = &c->light.height[z * 16 + x];
+    *h_old = *h_new = *hp;
+    if (w->blocks[now].opaque && (int)y > *hp)
+        *h_new = (int16_t)y;
+    else if (!w->blocks[now].opaque && (int)y == *hp)
+        *h_new = scan_down(w, c, x, z, (int)y - 1);
+    *hp = *h_new;
 }
 
 /* ---- full relight ------------------------------------------------------ */
@@ -315,15 +438,14 @@ static void compute_heights(const qk_world *w, qk__chunk *c)
  * voxels beside a higher roof (where skylight spills into shade). */
 static void seed_sky(region *r, qk__lightq *q)
 {
-    qk__chunk *c = r->c[1][1];
+    qk__chunk *c = r->c[4];
     int maxh = -1;
     for (int i = 0; i < 256; i++)
         maxh = c->light.height[i] > maxh ? c->light.height[i] : maxh;
     for (int s = 0; s < QK_SECTIONS; s++) {
         int base = s * 16;
         if (base > maxh) {
-            nib_fill(&r->w->mem, &c->light.ch[QK_LIGHT_SKY][s], 15);
-            c->light.stale |= (uint16_t)(1u << s);
+            fill(r, QK_LIGHT_SKY, 4, (unsigned)s, 15);
             continue;
         }
         for (uint32_t z = 0; z < 16; z++)
@@ -332,7 +454,6 @@ static void seed_sky(region *r, qk__lightq *q)
                     if (y > c->light.height[z * 16 + x])
                         set(r, QK_LIGHT_SKY, 16 + x, (uint32_t)y, 16 + z, 15);
     }
-    r->touched |= 1u << 4;
     for (uint32_t z = 0; z < 16; z++) {
         for (uint32_t x = 0; x < 16; x++) {
             uint32_t X = 16 + x, Z = 16 + z;
@@ -352,7 +473,7 @@ static void seed_sky(region *r, qk__lightq *q)
 /* Block light: every emitter of the centre column, found via palettes. */
 static void seed_emitters(region *r, qk__lightq *q)
 {
-    const qk__chunk *c = r->c[1][1];
+    const qk__chunk *c = r->c[4];
     for (uint32_t s = 0; s < QK_SECTIONS; s++) {
         if (!section_has(r->w, &c->sec[s], false))
             continue;
@@ -391,39 +512,51 @@ static void pull_borders(region *r, int ch, qk__lightq *q)
     }
 }
 
+/* Seeds and spreads both channels of the centre column; with `pull`, also
+ * the light the neighbours shine in (a relight of one column among lit
+ * ones); without, the neighbours get theirs from their own seeding. */
+static void seed_and_spread(region *r, bool pull)
+{
+    qk__lightq *q = &r->s->q[0];
+    seed_sky(r, q);
+    if (pull)
+        pull_borders(r, QK_LIGHT_SKY, q);
+    increase(r, QK_LIGHT_SKY, q);
+    seed_emitters(r, q);
+    if (pull)
+        pull_borders(r, QK_LIGHT_BLOCK, q);
+    increase(r, QK_LIGHT_BLOCK, q);
+}
+
 static void clear_light(qk_world *w, qk__chunk *c)
 {
-    qk__light_free(&w->mem, &c->light);
+    for (int ch = 0; ch < 2; ch++)
+        for (int s = 0; s < QK_SECTIONS; s++) {
+            qk__scratch_put(w, &w->scratch, c->light.ch[ch][s].data);
+            c->light.ch[ch][s].data = NULL;
+            c->light.ch[ch][s].uniform = 0;
+        }
     c->light.stale = 0xFFFF;
 }
 
-static qk_status relight(qk_world *w, qk__chunk *c, bool pull)
+static qk_status relight_in_place(qk_world *w, qk__chunk *c, bool pull)
 {
     region r;
-    region_init(&r, w, c->cx, c->cz);
-    qk__lightq *q = &w->lightq[0];
-    seed_sky(&r, q);
-    if (pull)
-        pull_borders(&r, QK_LIGHT_SKY, q);
-    increase(&r, QK_LIGHT_SKY, q);
-    seed_emitters(&r, q);
-    if (pull)
-        pull_borders(&r, QK_LIGHT_BLOCK, q);
-    increase(&r, QK_LIGHT_BLOCK, q);
-    bump_revisions(&r);
+    region_init(&r, w, c->cx, c->cz, NULL, &w->scratch);
+    seed_and_spread(&r, pull);
     return r.st;
 }
 
 qk_status qk__light_relight_all(qk_world *w)
 {
     for (uint32_t i = 0; i < w->chunk_count; i++) {
-        compute_heights(w, &w->chunks[i]);
+        qk__light_heights(w, &w->chunks[i]);
         clear_light(w, &w->chunks[i]);
     }
     /* Each column's light spills into its neighbours as the BFS goes; as all
      * BFS only raise levels to the fixed point, the order cannot matter. */
     for (uint32_t i = 0; i < w->chunk_count; i++) {
-        qk_status st = relight(w, &w->chunks[i], false);
+        qk_status st = relight_in_place(w, &w->chunks[i], false);
         if (st != QK_OK)
             return st;
     }
@@ -435,69 +568,153 @@ qk_status qk__light_relight_chunk(qk_world *w, int32_t cx, int32_t cz)
     qk__chunk *c = qk__world_chunk(w, cx, cz);
     if (!c)
         return QK_ERR_RANGE;
-    compute_heights(w, c);
+    qk__light_heights(w, c);
     clear_light(w, c);
-    return relight(w, c, true);
+    return relight_in_place(w, c, true);
 }
 
-/* ---- incremental ------------------------------------------------------- */
+/* ---- transactions ------------------------------------------------------ */
 
-qk_status qk__light_block_changed(qk_world *w, int32_t x, int32_t y, int32_t z,
-                                  qk_block_id old, qk_block_id now)
+/* An edit's light work, against the current blocks and heightmap (later
+ * edits of the same tick may already show in them; each has its own
+ * transaction, and the passes below converge to the fixed point from any
+ * such state): every voxel whose source or opacity may have changed - the
+ * edited one, and for skylight the stretch of its column between the old
+ * and new roof - is zeroed and its old level removed (reverse BFS), then
+ * everything around is re-seeded and spread again. */
+static void exec_edit(region *r, const qk__txn *t)
 {
-    int32_t cx = (int32_t)qk__floordiv(x, 16), cz = (int32_t)qk__floordiv(z, 16);
-    region r;
-    region_init(&r, w, cx, cz);
-    qk__chunk *c = r.c[1][1];
-    c->light.geometry_rev++;
-    const qk_block_def *b0 = &w->blocks[old], *b1 = &w->blocks[now];
-    if (b0->opaque == b1->opaque && b0->emissive == b1->emissive)
-        return QK_OK; /* light cannot change */
-
-    uint32_t X = 16 + (uint32_t)qk__floormod(x, 16), Z = 16 + (uint32_t)qk__floormod(z, 16);
-    uint32_t Y = (uint32_t)y;
-    int16_t *hp = &c->light.height[(Z - 16) * 16 + (X - 16)];
-    int16_t h_old = *hp, h_new = h_old;
-    if (b1->opaque && y > h_old)
-        h_new = (int16_t)y;
-    else if (!b1->opaque && y == h_old)
-        h_new = scan_down(w, c, X - 16, Z - 16, y - 1);
-    *hp = h_new;
-
-    qk__lightq *inc = &w->lightq[0], *dec = &w->lightq[1];
+    uint32_t X = 16 + (uint32_t)qk__floormod(t->x, 16), Z = 16 + (uint32_t)qk__floormod(t->z, 16);
+    uint32_t Y = (uint32_t)t->y;
+    int lo = (t->h_old < t->h_new ? t->h_old : t->h_new) + 1;
+    int hi = t->h_old > t->h_new ? t->h_old : t->h_new;
+    int16_t roof = height(r, X, Z);
+    bool clear = !opaque(r, X, Y, Z);
+    qk__lightq *inc = &r->s->q[0], *dec = &r->s->q[1];
     for (int ch = 0; ch < 2; ch++) {
         if (ch == QK_LIGHT_SKY) {
-            /* A roof added: the column below it loses direct sky; a roof
-             * removed: the column below it gains it (a source, re-seeded). */
-            for (int yy = h_old + 1; yy <= h_new; yy++) {
-                uint8_t cur = get(&r, ch, X, (uint32_t)yy, Z);
-                if (cur) {
-                    set(&r, ch, X, (uint32_t)yy, Z, 0);
-                    push(&r, dec, pack(X, (uint32_t)yy, Z, cur));
+            for (int yy = lo; yy <= hi; yy++) {
+                uint8_t cur = get(r, ch, X, (uint32_t)yy, Z);
+                if (yy > roof) {
+                    push(r, inc, pack(X, (uint32_t)yy, Z, 0)); /* sky again: re-seeded */
+                } else if (cur) {
+                    set(r, ch, X, (uint32_t)yy, Z, 0); /* under a roof now */
+                    push(r, dec, pack(X, (uint32_t)yy, Z, cur));
                 }
             }
-            for (int yy = h_new + 1; yy <= h_old; yy++)
-                push(&r, inc, pack(X, (uint32_t)yy, Z, 0));
         }
-        uint8_t cur = get(&r, ch, X, Y, Z);
+        uint8_t cur = get(r, ch, X, Y, Z);
         if (cur) {
-            set(&r, ch, X, Y, Z, 0);
-            push(&r, dec, pack(X, Y, Z, cur));
+            set(r, ch, X, Y, Z, 0);
+            push(r, dec, pack(X, Y, Z, cur));
         }
-        push(&r, inc, pack(X, Y, Z, 0));
-        if (!b1->opaque) { /* let the neighbours' light flow in */
+        push(r, inc, pack(X, Y, Z, 0));
+        if (clear) { /* let the neighbours' light flow in */
             for (int d = 0; d < 6; d++) {
                 uint32_t nx, ny, nz;
-                if (step_to(X, Y, Z, d, &nx, &ny, &nz) && rchunk(&r, nx, nz))
-                    push(&r, inc, pack(nx, ny, nz, 0));
+                if (step_to(X, Y, Z, d, &nx, &ny, &nz) && rchunk(r, nx, nz))
+                    push(r, inc, pack(nx, ny, nz, 0));
             }
         }
-        decrease(&r, ch, dec, inc);
-        reseed(&r, ch, inc);
-        increase(&r, ch, inc);
+        decrease(r, ch, dec, inc);
+        reseed(r, ch, inc);
+        increase(r, ch, inc);
     }
-    bump_revisions(&r);
+}
+
+qk_status qk__light_exec(qk_world *w, qk__txn *t, qk__scratch *s, bool in_place)
+{
+    memset(&t->ov.mask, 0, sizeof t->ov.mask);
+    for (int i = 0; i < 9; i++) {
+        const qk__chunk *c = qk__world_chunk(w, t->cx - 1 + i / 3, t->cz - 1 + i % 3);
+        t->read_geometry[i] = c ? c->light.geometry_rev : 0;
+        t->read_light[i] = c ? c->light.light_rev : 0;
+    }
+    if (t->kind == QK__TXN_EDIT && !t->light_work)
+        return QK_OK; /* nothing to read beyond the revisions */
+    region r;
+    region_init(&r, w, t->cx, t->cz, in_place ? NULL : &t->ov, s);
+    s->q[0].head = s->q[0].tail = s->q[1].head = s->q[1].tail = 0;
+    if (t->kind == QK__TXN_GENERATE)
+        seed_and_spread(&r, false);
+    else if (t->light_work)
+        exec_edit(&r, t);
     return r.st;
+}
+
+/* Both representations hold the same 4096 values? */
+static bool nib_equal(const qk__nibbles *a, const qk__nibbles *b)
+{
+    if (!a->data && !b->data)
+        return a->uniform == b->uniform;
+    if (a->data && b->data)
+        return memcmp(a->data, b->data, NIBBLE_BYTES) == 0;
+    const qk__nibbles *arr = a->data ? a : b;
+    uint8_t u = (uint8_t)((a->data ? b->uniform : a->uniform) * 0x11);
+    for (size_t i = 0; i < NIBBLE_BYTES; i++)
+        if (arr->data[i] != u)
+            return false;
+    return true;
+}
+
+/* An array whose values are all equal becomes uniform (open sky after a
+ * source is removed), so memory follows the light, not its history. */
+static void nib_compact(qk_world *w, qk__scratch *s, qk__nibbles *n)
+{
+    if (!n->data)
+        return;
+    uint8_t b = n->data[0];
+    if ((b >> 4) != (b & 15))
+        return;
+    for (size_t i = 1; i < NIBBLE_BYTES; i++)
+        if (n->data[i] != b)
+            return;
+    qk__scratch_put(w, s, n->data);
+    n->data = NULL;
+    n->uniform = b & 15;
+}
+
+uint16_t qk__light_commit(qk_world *w, int32_t cx, int32_t cz, qk__overlay *ov,
+                          const uint8_t order[9], qk__scratch *s)
+{
+    uint16_t changed = 0;
+    for (int o = 0; o < 9; o++) {
+        int i = order[o];
+        qk__chunk *c = qk__world_chunk(w, cx - 1 + i / 3, cz - 1 + i % 3);
+        for (int ch = 0; ch < 2; ch++) {
+            uint16_t m = ov->mask[ch][i];
+            for (int sec = 0; m; sec++, m >>= 1) {
+                if (!(m & 1u))
+                    continue;
+                qk__nibbles *p = &ov->sec[ch][i][sec], *b = &c->light.ch[ch][sec];
+                if (nib_equal(p, b)) {
+                    qk__scratch_put(w, s, p->data);
+                } else {
+                    nib_compact(w, s, p);
+                    qk__scratch_put(w, s, b->data);
+                    *b = *p;
+                    c->light.stale |= (uint16_t)(1u << sec);
+                    changed |= (uint16_t)(1u << i);
+                }
+                p->data = NULL;
+            }
+            ov->mask[ch][i] = 0;
+        }
+    }
+    return changed;
+}
+
+void qk__light_discard(qk_world *w, qk__overlay *ov, qk__scratch *s)
+{
+    for (int ch = 0; ch < 2; ch++)
+        for (int i = 0; i < 9; i++) {
+            for (int sec = 0; sec < QK_SECTIONS; sec++)
+                if (ov->mask[ch][i] & (1u << sec)) {
+                    qk__scratch_put(w, s, ov->sec[ch][i][sec].data);
+                    ov->sec[ch][i][sec].data = NULL;
+                }
+            ov->mask[ch][i] = 0;
+        }
 }
 
 /* ---- queries and digests ----------------------------------------------- */
@@ -511,6 +728,18 @@ uint8_t qk__light_get(const qk_world *w, int channel, int64_t x, int64_t y, int6
         return 0;
     return nib_get(&c->light.ch[channel][y >> 4],
                    vidx((uint32_t)qk__floormod(x, 16), (uint32_t)y, (uint32_t)qk__floormod(z, 16)));
+}
+
+void qk__light_copy_out(const qk__chunk_light *l, uint8_t *out)
+{
+    for (int ch = 0; ch < 2; ch++)
+        for (int s = 0; s < QK_SECTIONS; s++, out += NIBBLE_BYTES) {
+            const qk__nibbles *n = &l->ch[ch][s];
+            if (n->data)
+                memcpy(out, n->data, NIBBLE_BYTES);
+            else
+                memset(out, n->uniform * 0x11, NIBBLE_BYTES);
+        }
 }
 
 static uint64_t section_light_digest(const qk__chunk_light *l, int s)

@@ -20,6 +20,7 @@ const char *qk_status_str(qk_status s)
         [QK_ERR_VERSION] = "version or registry mismatch",
         [QK_ERR_CAPACITY] = "buffer too small",
         [QK_ERR_STATE] = "world unusable after an earlier failure",
+        [QK_ERR_STALE] = "stale revision",
     };
     return NAME_OF(t, s);
 }
@@ -29,6 +30,7 @@ const char *qk_op_name(qk_op op)
     static const char *const t[] = {
         [QK_OP_JOIN] = "join", [QK_OP_MOVE] = "move",     [QK_OP_JUMP] = "jump",
         [QK_OP_PLACE] = "place", [QK_OP_BREAK] = "break", [QK_OP_SELECT] = "select",
+        [QK_OP_UNDO] = "undo",
     };
     return NAME_OF(t, op);
 }
@@ -38,14 +40,15 @@ const char *qk_event_name(qk_event_type ty)
     static const char *const t[] = {
         [QK_EV_SPAWN] = "spawn",   [QK_EV_PLAYER] = "player", [QK_EV_BLOCK] = "block",
         [QK_EV_DROP] = "drop",     [QK_EV_SELECT] = "select", [QK_EV_REJECT] = "reject",
-        [QK_EV_DIGEST] = "digest",
+        [QK_EV_DIGEST] = "digest", [QK_EV_LIGHT_COMMIT] = "light_commit",
     };
     return NAME_OF(t, ty);
 }
 
 const char *qk_cause_name(qk_cause c)
 {
-    static const char *const t[] = {[QK_CAUSE_PLACE] = "place", [QK_CAUSE_BREAK] = "break"};
+    static const char *const t[] = {[QK_CAUSE_PLACE] = "place", [QK_CAUSE_BREAK] = "break",
+                                    [QK_CAUSE_UNDO] = "undo", [QK_CAUSE_GENERATE] = "generate"};
     return NAME_OF(t, c);
 }
 
@@ -65,6 +68,9 @@ const char *qk_reason_name(qk_reason r)
         [QK_REASON_DUPLICATE] = "duplicate_input",
         [QK_REASON_BAD_ARGUMENT] = "bad_argument",
         [QK_REASON_FULL] = "world_full",
+        [QK_REASON_UNKNOWN_TXN] = "unknown_txn",
+        [QK_REASON_NOT_YOURS] = "not_yours",
+        [QK_REASON_CONFLICT] = "conflict",
     };
     return NAME_OF(t, r);
 }

@@ -2,14 +2,20 @@
  * snapshot.c - the whole world as bytes, and back.
  *
  * Layout (all integers little-endian, see docs/formats.md):
- *   magic "QKSNAP\r\n", u32 format (1), u64 registry hash, u32 block count
+ *   magic "QKSNAP\r\n", u32 format (2), u64 registry hash, u32 block count
  *   config: u64 seed, i32 cx_min cz_min cx_max cz_max, u8 generator,
  *           u8 layer count, layers (u16 block, u16 height)...,
  *           u16 bedrock stone dirt grass base_height amplitude caves
  *   u64 tick, u64 chain
+ *   u64 next txn id, u64 edits ever logged (E), then the last min(E, 64)
+ *           logged edits oldest first, each: u64 txn, u32 player,
+ *           i32 x y z, u16 old, u16 now
  *   u32 players, each: u32 id, i64 x y z vx vy vz, u16 yaw, i16 pitch,
  *           u8 dirs, u8 on_ground, u8 slot, u16 hotbar[9]
- *   every chunk of the rectangle in key order: i32 cx, i32 cz, then 16
+ *   every chunk of the rectangle in key order: i32 cx, i32 cz,
+ *           u64 geometry revision, u64 light revision, u8 n (0..4), its n
+ *           last commits newest first, each: u64 txn, u64 tick, u8 cause,
+ *           u32 player, u64 geometry, u64 light; then 16
  *           sections, each: u16 n distinct ids, then
  *             n == 1:       u16 id
  *             2..16:        n ids ascending, 4096 4-bit indices (2048 B)
@@ -18,7 +24,10 @@
  *   u64 XXH3 of every byte before it
  *
  * Light is not stored: it is the unique fixed point of the blocks (light.h),
- * so restore relights from scratch and gets the same light bytes.
+ * so restore relights from scratch and gets the same light bytes.  Its
+ * revisions and commit history are stored: later light_commit events
+ * carry them.  Snapshots are taken between steps, when no transaction is
+ * pending.
  * Sections are written in canonical form (palette sorted, narrowest width)
  * whatever their in-memory history, and restore rebuilds them canonically,
  * so snapshot(restore(s)) == s byte for byte.  Transient per-tick fields
@@ -37,7 +46,7 @@
 #include "worldgen.h"
 
 static const uint8_t magic[8] = {'Q', 'K', 'S', 'N', 'A', 'P', '\r', '\n'};
-#define FORMAT 1u
+#define FORMAT 2u
 
 static void put_section(qk__wbuf *b, const qk__section *s)
 {
@@ -108,6 +117,19 @@ static void put_all(const qk_world *w, qk__wbuf *b)
     qk__put16(b, t->caves);
     qk__put64(b, w->tick);
     qk__put64(b, w->chain);
+    qk__put64(b, w->next_txn);
+    qk__put64(b, w->undo_next);
+    uint32_t nu = w->undo_next < QK_UNDO_LOG ? (uint32_t)w->undo_next : QK_UNDO_LOG;
+    for (uint32_t k = nu; k-- > 0;) {
+        const qk__undo_entry *u = &w->undo[(w->undo_next - 1 - k) % QK_UNDO_LOG];
+        qk__put64(b, u->txn);
+        qk__put32(b, u->player);
+        qk__put32(b, (uint32_t)u->x);
+        qk__put32(b, (uint32_t)u->y);
+        qk__put32(b, (uint32_t)u->z);
+        qk__put16(b, u->old);
+        qk__put16(b, u->now);
+    }
     qk__put32(b, w->n_players);
     for (uint32_t i = 0; i < w->n_players; i++)
         qk__put_player(b, &w->players[i].s);
@@ -115,6 +137,18 @@ static void put_all(const qk_world *w, qk__wbuf *b)
         const qk__chunk *ch = &w->chunks[i];
         qk__put32(b, (uint32_t)ch->cx);
         qk__put32(b, (uint32_t)ch->cz);
+        const qk__chunk_light *l = &ch->light;
+        qk__put64(b, l->geometry_rev);
+        qk__put64(b, l->light_rev);
+        qk__put8(b, l->n_hist);
+        for (uint32_t k = 0; k < l->n_hist; k++) {
+            qk__put64(b, l->hist[k].txn);
+            qk__put64(b, l->hist[k].tick);
+            qk__put8(b, (uint8_t)l->hist[k].cause);
+            qk__put32(b, l->hist[k].player);
+            qk__put64(b, l->hist[k].geometry);
+            qk__put64(b, l->hist[k].light);
+        }
         for (uint32_t s = 0; s < QK_SECTIONS; s++)
             put_section(b, &ch->sec[s]);
     }
@@ -254,6 +288,61 @@ static qk_status get_player(reader *rd, qk_world *w, qk_player_state *p, uint32_
     return QK_OK;
 }
 
+/* The transaction counter and the undo log. */
+static qk_status get_txn_log(reader *rd, qk_world *w)
+{
+    qk__rbuf *r = &rd->r;
+    w->next_txn = qk__get64(r);
+    w->undo_next = qk__get64(r);
+    if (r->bad || w->next_txn == 0 || w->undo_next >= w->next_txn)
+        return corrupt(rd, "transaction counters");
+    uint32_t nu = w->undo_next < QK_UNDO_LOG ? (uint32_t)w->undo_next : QK_UNDO_LOG;
+    uint64_t prev = 0;
+    for (uint32_t k = nu; k-- > 0;) {
+        qk__undo_entry *u = &w->undo[(w->undo_next - 1 - k) % QK_UNDO_LOG];
+        u->txn = qk__get64(r);
+        u->player = qk__get32(r);
+        u->x = (int32_t)qk__get32(r);
+        u->y = (int32_t)qk__get32(r);
+        u->z = (int32_t)qk__get32(r);
+        u->old = qk__get16(r);
+        u->now = qk__get16(r);
+        qk_block_id here;
+        if (r->bad || u->txn <= prev || u->txn >= w->next_txn || u->player == 0 ||
+            u->old >= w->block_count || u->now >= w->block_count || u->old == u->now ||
+            !qk__world_get(w, u->x, u->y, u->z, &here))
+            return corrupt(rd, "undo log entry");
+        prev = u->txn;
+    }
+    return QK_OK;
+}
+
+/* A column's revisions and last commits. */
+static qk_status get_chunk_txns(reader *rd, const qk_world *w, qk__chunk_light *l)
+{
+    qk__rbuf *r = &rd->r;
+    l->geometry_rev = qk__get64(r);
+    l->light_rev = qk__get64(r);
+    l->n_hist = qk__get8(r);
+    if (r->bad || l->n_hist > QK_TXN_HISTORY)
+        return corrupt(rd, "chunk revisions");
+    for (uint32_t k = 0; k < l->n_hist; k++) {
+        qk_txn_record *h = &l->hist[k];
+        h->txn = qk__get64(r);
+        h->tick = qk__get64(r);
+        uint8_t cause = qk__get8(r);
+        h->cause = (qk_cause)cause;
+        h->player = qk__get32(r);
+        h->geometry = qk__get64(r);
+        h->light = qk__get64(r);
+        if (r->bad || cause < QK_CAUSE_PLACE || cause >= QK_CAUSE__COUNT || h->txn == 0 ||
+            h->txn >= w->next_txn || (k > 0 && h->txn >= l->hist[k - 1].txn) ||
+            h->tick > w->tick || h->geometry > l->geometry_rev || h->light > l->light_rev)
+            return corrupt(rd, "chunk commit history");
+    }
+    return QK_OK;
+}
+
 static qk_status get_config(reader *rd, qk_world_config *c)
 {
     qk__rbuf *r = &rd->r;
@@ -326,8 +415,9 @@ qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
     }
     w->tick = qk__get64(&rd.r);
     w->chain = qk__get64(&rd.r);
+    st = get_txn_log(&rd, w);
     uint32_t np = qk__get32(&rd.r);
-    if (rd.r.bad || np > QK_MAX_PLAYERS)
+    if (st == QK_OK && (rd.r.bad || np > QK_MAX_PLAYERS))
         st = corrupt(&rd, "player count");
     for (uint32_t i = 0; st == QK_OK && i < np; i++) {
         qk__player *p = &w->players[i];
@@ -347,6 +437,7 @@ qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
             st = corrupt(&rd, "chunk out of key order or truncated");
             break;
         }
+        st = get_chunk_txns(&rd, w, &c->light);
         for (uint32_t s = 0; st == QK_OK && s < QK_SECTIONS; s++) {
             st = get_section(&rd, w, ids);
             if (st == QK_OK) {

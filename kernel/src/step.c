@@ -11,12 +11,16 @@
  *      reject event naming the reason, leaving the world unchanged by it;
  *   3. physics for every player in id order, then one `player` event for
  *      each player whose physical state differs from what was last shown;
- *   4. digests (digest.c) and the closing `digest` event.
+ *   4. the light phase: every edit of the tick was an edit transaction
+ *      (txn.h); they are executed (on the caller's workers, if any),
+ *      validated and committed in id order, one `light_commit` each;
+ *   5. digests (digest.c) and the closing `digest` event.
  * Events of one tick therefore come in a fixed order that depends only on
  * the state and the inputs, never on memory addresses or timing.
  *
- * The only allocation a step can make is a palette section growing when a
- * block is placed; if the caller's allocator refuses it, the step fails
+ * A step allocates when a palette section grows, when the pending
+ * transaction list grows and when light needs a nibble array or more queue;
+ * if the caller's allocator refuses, the step fails
  * with QK_ERR_NOMEM and the world refuses further steps (QK_ERR_STATE),
  * because half a tick has been applied.
  */
@@ -195,7 +199,8 @@ static qk_status do_place(stepctx *c, const qk_input *in, qk__player *p)
             }
         }
     }
-    qk_status st = qk__world_edit(w, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, NULL);
+    qk_status st = qk__world_edit(w, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, NULL, p->s.id,
+                                  QK_CAUSE_PLACE);
     if (st != QK_OK)
         return st;
     emit_block(c, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, QK_BLOCK_AIR, QK_CAUSE_PLACE, p->s.id);
@@ -223,7 +228,7 @@ static qk_status do_break(stepctx *c, const qk_input *in, qk__player *p)
         reject(c, in, QK_REASON_UNBREAKABLE);
         return QK_OK;
     }
-    qk_status st = qk__world_edit(w, x, y, z, QK_BLOCK_AIR, NULL);
+    qk_status st = qk__world_edit(w, x, y, z, QK_BLOCK_AIR, NULL, p->s.id, QK_CAUSE_BREAK);
     if (st != QK_OK)
         return st;
     emit_block(c, x, y, z, QK_BLOCK_AIR, old, QK_CAUSE_BREAK, p->s.id);
@@ -236,6 +241,41 @@ static qk_status do_break(stepctx *c, const qk_input *in, qk__player *p)
         c->ev.u.drop.z = z;
         emit(c);
     }
+    return QK_OK;
+}
+
+/* Undo: a compensating transaction that puts back the block the player's
+ * own logged edit replaced, if the voxel still holds what that edit left. */
+static qk_status do_undo(stepctx *c, const qk_input *in, qk__player *p)
+{
+    qk_world *w = c->w;
+    const qk__undo_entry *found = qk__txn_find_edit(w, in->u.undo.txn);
+    if (!found) {
+        reject(c, in, QK_REASON_UNKNOWN_TXN);
+        return QK_OK;
+    }
+    qk__undo_entry e = *found; /* the edit below logs into the same ring */
+    if (e.player != p->s.id) {
+        reject(c, in, QK_REASON_NOT_YOURS);
+        return QK_OK;
+    }
+    qk_block_id cur;
+    if (!loaded(w, e.x, e.y, e.z, &cur) || cur != e.now) {
+        reject(c, in, QK_REASON_CONFLICT);
+        return QK_OK;
+    }
+    if (w->blocks[e.old].solid) {
+        for (uint32_t i = 0; i < w->n_players; i++) {
+            if (qk__player_overlaps(&w->players[i], e.x, e.y, e.z)) {
+                reject(c, in, QK_REASON_INTERSECTS);
+                return QK_OK;
+            }
+        }
+    }
+    qk_status st = qk__world_edit(w, e.x, e.y, e.z, e.old, NULL, p->s.id, QK_CAUSE_UNDO);
+    if (st != QK_OK)
+        return st;
+    emit_block(c, e.x, e.y, e.z, e.old, e.now, QK_CAUSE_UNDO, p->s.id);
     return QK_OK;
 }
 
@@ -278,6 +318,8 @@ static qk_status apply(stepctx *c, const qk_input *in)
         return do_place(c, in, p);
     case QK_OP_BREAK:
         return do_break(c, in, p);
+    case QK_OP_UNDO:
+        return do_undo(c, in, p);
     default:
         return QK_ERR_INVALID; /* unreachable: validated before */
     }
@@ -336,6 +378,12 @@ qk_status qk_step(qk_world *w, qk_input *inputs, size_t n, const qk_sink *sink, 
         c.ev.u.player.pitch = p->s.pitch;
         c.ev.u.player.on_ground = p->s.on_ground;
         emit(&c);
+    }
+
+    qk_status st = qk__txn_commit_all(w, sink, w->tick);
+    if (st != QK_OK) {
+        w->failed = true;
+        return qk__fail(diag, st, "committing light", 0);
     }
 
     qk__digest_tick(w);

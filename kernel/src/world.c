@@ -64,8 +64,11 @@ qk_status qk__world_alloc(qk_world **out, const qk_world_config *cfg,
         w->chunks[i].cx = cfg->cx_min + (int32_t)(i / w->span_z);
         w->chunks[i].cz = cfg->cz_min + (int32_t)(i % w->span_z);
         w->chunks[i].stale = 0xFFFF;
+        w->chunks[i].light.stale = 0xFFFF;
     }
     w->chain = qk__chain_origin(cfg->seed);
+    w->next_txn = 1;
+    w->scratch.can_grow = true;
     *out = w;
     return QK_OK;
 }
@@ -95,7 +98,8 @@ qk_status qk_world_create(qk_world **out, const qk_world_config *cfg,
     }
     qk__mem_free(&w->mem, col, col_bytes);
     if (st == QK_OK)
-        st = qk__world_light_all(w);
+        st = qk__txn_generate(w); /* light: one transaction per column */
+    qk__scratch_free(w, &w->scratch);
     if (st != QK_OK) {
         qk_world_destroy(w);
         return st;
@@ -122,8 +126,7 @@ void qk_world_destroy(qk_world *w)
         qk__mem_free(&w->mem, w->chunks, (size_t)w->chunk_count * sizeof(qk__chunk));
     }
     qk__mem_free(&w->mem, w->blocks, (size_t)w->block_count * sizeof(qk_block_def));
-    qk__lightq_free(&w->mem, &w->lightq[0]);
-    qk__lightq_free(&w->mem, &w->lightq[1]);
+    qk__txn_free(w);
     mem.bytes = w->mem.bytes;
     qk__mem_free(&mem, w, sizeof *w);
 }
@@ -160,7 +163,7 @@ qk_status qk__world_set(qk_world *w, int32_t x, int32_t y, int32_t z,
 }
 
 qk_status qk__world_edit(qk_world *w, int32_t x, int32_t y, int32_t z,
-                         qk_block_id id, qk_block_id *prev)
+                         qk_block_id id, qk_block_id *prev, uint32_t player, qk_cause cause)
 {
     qk_block_id old = QK_BLOCK_AIR;
     qk_status st = qk__world_set(w, x, y, z, id, &old);
@@ -168,14 +171,13 @@ qk_status qk__world_edit(qk_world *w, int32_t x, int32_t y, int32_t z,
         *prev = old;
     if (st != QK_OK || old == id)
         return st;
-    return qk__light_block_changed(w, x, y, z, old, id);
+    return qk__txn_begin_edit(w, x, y, z, old, id, player, cause);
 }
 
 qk_status qk__world_light_all(qk_world *w)
 {
     qk_status st = qk__light_relight_all(w);
-    qk__lightq_free(&w->mem, &w->lightq[0]);
-    qk__lightq_free(&w->mem, &w->lightq[1]);
+    qk__scratch_free(w, &w->scratch);
     return st;
 }
 

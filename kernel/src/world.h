@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "mem.h"
 #include "quarry/qk.h"
+#include "txn.h"
 
 #define QK_MAX_CHUNKS 4096u
 
@@ -49,7 +50,20 @@ struct qk_world {
     uint32_t n_players;
     qk__player players[QK_MAX_PLAYERS];
 
-    qk__lightq lightq[2]; /* light propagation scratch (light.c) */
+    qk__scratch scratch; /* light propagation scratch of the caller's thread */
+
+    /* Edit transactions (txn.h) */
+    uint64_t next_txn;            /* id of the next transaction */
+    qk__txn *txns;                /* pending, in id order */
+    uint32_t n_txns, cap_txns;
+    qk__undo_entry undo[QK_UNDO_LOG]; /* recent edits, a ring */
+    uint64_t undo_next;           /* edits ever logged */
+    uint64_t txn_redone;          /* executions thrown away (stale or starved) */
+    qk_workers pool;
+    bool has_pool;
+    qk__scratch *wscratch;        /* [pool.count] */
+    uint32_t wblocks;             /* fill of each worker's block stack */
+    size_t wqcap;                 /* capacity of each worker's queues */
 
     bool failed; /* a step ran out of memory: the state is unusable */
 };
@@ -83,13 +97,16 @@ bool qk__world_get(const qk_world *w, int64_t x, int64_t y, int64_t z, qk_block_
 qk_status qk__world_set(qk_world *w, int32_t x, int32_t y, int32_t z,
                         qk_block_id id, qk_block_id *prev);
 
-/* The one way the simulation changes a block: sets it, then brings light
- * (and the chunk's revisions) up to date.  QK_ERR_RANGE outside the world. */
+/* The one way the simulation changes a block: sets it and, if it changed,
+ * begins its edit transaction (txn.h); light follows when the step's light
+ * phase (qk__txn_commit_all) commits it.  QK_ERR_RANGE outside the world,
+ * QK_ERR_NOMEM. */
 qk_status qk__world_edit(qk_world *w, int32_t x, int32_t y, int32_t z,
-                         qk_block_id id, qk_block_id *prev);
+                         qk_block_id id, qk_block_id *prev, uint32_t player,
+                         qk_cause cause);
 
-/* Lights the whole world from scratch and releases the propagation
- * scratch (creation and restore). */
+/* Lights the whole world from scratch, in place, and releases the
+ * propagation scratch (restore: revisions come from the snapshot). */
 qk_status qk__world_light_all(qk_world *w);
 
 /* Index of player id in w->players, or -1. O(log n). */

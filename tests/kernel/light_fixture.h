@@ -52,12 +52,21 @@ static inline qk_world *make(const qk_world_config *cfg, fx_alloc *a)
     return w;
 }
 
-/* One edit, through the path the step takes. */
+/* One edit, through the path the step takes: the block and its
+ * transaction, then the light phase commits it. */
+static inline void edit_only(qk_world *w, int32_t x, int32_t y, int32_t z, qk_block_id now)
+{
+    CHECK_INT(qk__world_edit(w, x, y, z, now, NULL, 1, QK_CAUSE_PLACE), QK_OK);
+}
+static inline void commit_all(qk_world *w)
+{
+    CHECK_INT(qk__txn_commit_all(w, NULL, qk_world_tick(w)), QK_OK);
+    CHECK_INT(qk_txn_pending(w), 0);
+}
 static inline void edit(qk_world *w, int32_t x, int32_t y, int32_t z, qk_block_id now)
 {
-    qk_block_id old = QK_BLOCK_NONE;
-    CHECK_INT(qk__world_set(w, x, y, z, now, &old), QK_OK);
-    CHECK_INT(qk__light_block_changed(w, x, y, z, old, now), QK_OK);
+    edit_only(w, x, y, z, now);
+    commit_all(w);
 }
 
 /* Light of one channel at a voxel; -1 outside the loaded world. */
@@ -158,6 +167,16 @@ static inline long diff_voxels(const qk_world *a, const qk_world *b, const char 
                             what, x, y, z, s1, s2, b1, b2);
             }
     return diff;
+}
+
+/* Light digests of every column in key order (at most 16 columns). */
+static inline void digests_of(qk_world *w, uint64_t *out)
+{
+    const qk_world_config *c = qk_world_config_of(w);
+    size_t k = 0;
+    for (int32_t cx = c->cx_min; cx <= c->cx_max; cx++)
+        for (int32_t cz = c->cz_min; cz <= c->cz_max; cz++)
+            CHECK_INT(qk_chunk_digest(w, cx, cz, QK_SUB_LIGHT, &out[k++]), QK_OK);
 }
 
 /* Number of chunks whose light digests differ between a and b. */

@@ -227,15 +227,6 @@ static const lt_edit batch[BATCH] = {
     {0, FX_GROUND + 2, -1, B_LANTERN},  /* a bright clear source */
 };
 
-static void digests_of(qk_world *w, uint64_t *out)
-{
-    const qk_world_config *c = qk_world_config_of(w);
-    size_t k = 0;
-    for (int32_t cx = c->cx_min; cx <= c->cx_max; cx++)
-        for (int32_t cz = c->cz_min; cz <= c->cz_max; cz++)
-            CHECK_INT(qk_chunk_digest(w, cx, cz, QK_SUB_LIGHT, &out[k++]), QK_OK);
-}
-
 static int n_perms, perms_differ, undo_differ;
 
 /* Applies batch[order[0..BATCH)] and compares the light with `want`, then

@@ -49,7 +49,8 @@ typedef enum qk_status {
     QK_ERR_CORRUPT,  /* snapshot bytes are malformed */
     QK_ERR_VERSION,  /* snapshot of another format, or another registry */
     QK_ERR_CAPACITY, /* the caller's buffer is too small */
-    QK_ERR_STATE     /* the world is unusable after an earlier failed step */
+    QK_ERR_STATE,    /* the world is unusable after an earlier failed step */
+    QK_ERR_STALE     /* a versioned read named a revision that has moved on */
 } qk_status;
 
 /* Short, stable English name of a status ("out of memory", ...). */
@@ -162,6 +163,7 @@ typedef enum qk_op {
     QK_OP_PLACE,    /* place the selected hotbar block against a face */
     QK_OP_BREAK,    /* break the block at a position */
     QK_OP_SELECT,   /* select a hotbar slot */
+    QK_OP_UNDO,     /* undo a recent edit transaction (a compensating one) */
     QK_OP__COUNT
 } qk_op;
 
@@ -213,6 +215,9 @@ typedef struct qk_input {
         struct {
             uint8_t slot; /* 0..QK_HOTBAR-1 */
         } select;
+        struct {
+            uint64_t txn; /* id of the player's own edit transaction */
+        } undo;
     } u;
 } qk_input;
 
@@ -228,12 +233,15 @@ typedef enum qk_event_type {
     QK_EV_SELECT,    /* a player selected a hotbar slot */
     QK_EV_REJECT,    /* an input was refused; the world is unchanged by it */
     QK_EV_DIGEST,    /* end of tick: per-subsystem digests and chain hash */
+    QK_EV_LIGHT_COMMIT, /* an edit transaction committed (see Transactions) */
     QK_EV__COUNT
 } qk_event_type;
 
 typedef enum qk_cause {
     QK_CAUSE_PLACE = 1,
     QK_CAUSE_BREAK,
+    QK_CAUSE_UNDO,     /* a compensating transaction (QK_OP_UNDO) */
+    QK_CAUSE_GENERATE, /* world generation (transactions of qk_world_create) */
     QK_CAUSE__COUNT
 } qk_cause;
 
@@ -251,6 +259,9 @@ typedef enum qk_reason {
     QK_REASON_DUPLICATE,     /* same (player, seq) twice in a tick */
     QK_REASON_BAD_ARGUMENT,  /* slot or face out of range, bad block id */
     QK_REASON_FULL,          /* join: QK_MAX_PLAYERS already present */
+    QK_REASON_UNKNOWN_TXN,   /* undo: no such transaction in the recent log */
+    QK_REASON_NOT_YOURS,     /* undo: the transaction is another player's */
+    QK_REASON_CONFLICT,      /* undo: the block has changed since */
     QK_REASON__COUNT
 } qk_reason;
 
@@ -260,6 +271,14 @@ typedef enum qk_subsys {
     QK_SUB_LIGHT, /* both light channels of every loaded voxel */
     QK_SUB__COUNT
 } qk_subsys;
+
+/* One chunk column a transaction committed to, with its revisions after
+ * the commit.  A transaction spans at most the 3x3 columns around its edit. */
+#define QK_TXN_MAX_CHUNKS 9
+typedef struct qk_commit_chunk {
+    int32_t cx, cz;
+    uint64_t geometry, light; /* qk_chunk_revs after the commit */
+} qk_commit_chunk;
 
 typedef struct qk_event {
     uint64_t tick;
@@ -303,6 +322,14 @@ typedef struct qk_event {
             uint64_t sub[QK_SUB__COUNT];
             uint64_t chain;
         } digest;
+        struct {
+            uint64_t txn;
+            uint32_t player;  /* whose edit; 0 for world generation */
+            qk_cause cause;
+            int32_t x, y, z;  /* the edited voxel */
+            uint32_t n_chunks;/* chunks whose revisions moved, Morton order */
+            qk_commit_chunk chunks[QK_TXN_MAX_CHUNKS];
+        } commit;
     } u;
 } qk_event;
 
@@ -415,6 +442,73 @@ qk_status qk_chunk_digest(qk_world *w, int32_t cx, int32_t cz, qk_subsys sub,
 /* Bytes currently held from the allocator, and loaded chunk count. */
 size_t qk_world_memory(const qk_world *w);
 uint32_t qk_chunk_count(const qk_world *w);
+
+/* ===================================================================== */
+/* Transactions and workers                                              */
+/* ===================================================================== */
+
+/* Every block edit is an edit transaction with an id from one counter that
+ * only grows (world generation takes ids 1..chunk count, in key order).
+ * During a step, edits change blocks at once, in canonical input order;
+ * their light work runs after the inputs, each transaction against an
+ * immutable view of the 3x3 columns around its edit, writing copies of the
+ * sections it touches.  Commits then go in id order: a commit checks that
+ * the geometry and light revisions it read are still current (else the
+ * work is redone against the newer state), swaps its sections in, moves
+ * the revisions of the columns whose light changed and emits one
+ * QK_EV_LIGHT_COMMIT.  Every transaction of a tick commits within that
+ * tick, so between steps nothing is pending.  Because a commit is always
+ * computed against the state all earlier transactions left, the events
+ * and digests do not depend on how many workers ran the work. */
+
+/* Runs task(arg, i, worker) for every i in 0..n-1 and returns when all
+ * are done.  `worker` (0..count-1) names the thread running the call; two
+ * calls running at the same time never share one.  Tasks never allocate
+ * through the world's allocator and never touch the same memory. */
+typedef void (*qk_task_fn)(void *arg, uint32_t i, uint32_t worker);
+typedef struct qk_workers {
+    uint32_t count; /* 1..QK_MAX_WORKERS */
+    void (*run)(void *ud, uint32_t n, qk_task_fn task, void *arg);
+    void *ud;
+} qk_workers;
+#define QK_MAX_WORKERS 64
+
+/* Lets later steps run light work on the caller's workers (NULL: on the
+ * calling thread).  The pool must outlive its use by w; the kernel copies
+ * the struct.  Output never depends on it.  Errors: QK_ERR_INVALID (count),
+ * QK_ERR_NOMEM (per-worker scratch). */
+qk_status qk_world_set_workers(qk_world *w, const qk_workers *workers);
+
+/* Id the next transaction will get. */
+uint64_t qk_txn_next(const qk_world *w);
+
+/* A column's last commits, newest first (the kernel keeps QK_TXN_HISTORY
+ * per column; they travel in snapshots). */
+#define QK_TXN_HISTORY 4
+typedef struct qk_txn_record {
+    uint64_t txn, tick;       /* tick: the tick it committed in (0 for generation) */
+    qk_cause cause;
+    uint32_t player;
+    uint64_t geometry, light; /* the column's revisions right after it */
+} qk_txn_record;
+/* Fills out[0..n) (n <= QK_TXN_HISTORY) and returns n.  0 for an
+ * unloaded column. */
+uint32_t qk_txn_history(const qk_world *w, int32_t cx, int32_t cz,
+                        qk_txn_record out[QK_TXN_HISTORY]);
+
+/* Transactions created but not committed.  Always 0 between steps (see
+ * above); a stepping tool that stops inside a tick would see them. */
+uint32_t qk_txn_pending(const qk_world *w);
+
+/* Versioned read: copies a column's light as it is at light revision `rev`
+ * into out[QK_CHUNK_LIGHT_BYTES]: for channel 0 (sky) then 1 (block), for
+ * each section bottom up, 2048 bytes of nibbles (voxel i = (y&15)<<8|z<<4|x
+ * in byte i/2, low nibble first).  QK_ERR_STALE if the column's light has
+ * moved past `rev` (or `rev` is from the future): the caller gets a
+ * consistent view or none.  QK_ERR_RANGE for an unloaded column. */
+#define QK_CHUNK_LIGHT_BYTES (2 * QK_SECTIONS * 2048)
+qk_status qk_light_read(const qk_world *w, int32_t cx, int32_t cz, uint64_t rev,
+                        uint8_t *out);
 
 /* ===================================================================== */
 /* Snapshots                                                             */
