@@ -47,6 +47,7 @@
 #define TARGET_REMOVE_US 60
 #define TARGET_ROOF_MS 5
 #define TARGET_EDITS_PER_S 20000
+#define TARGET_TXN_OVERHEAD_PCT 5
 
 #define SPOTS 256        /* source: places and removals per run */
 #define SOURCE_Y 100     /* 36 blocks over the superflat's surface (63) */
@@ -82,14 +83,28 @@ static qk_status create(const qk_world_config *cfg, const qr_pack *p, qk_world *
     return ks;
 }
 
-/* One timed edit through the step's path (qk__world_edit: set, then
- * qk__light_block_changed unless the block is unchanged); microseconds, or
- * -1 on failure.  *prev (may be NULL) gets the block it replaced. */
+/* How timed_edit lights an edit: as the step does (a transaction: work
+ * into an overlay, validate, commit), or the same propagation written
+ * straight into the columns - the baseline the transaction overhead is
+ * measured against. */
+static bool in_place;
+
+/* One timed edit through the step's path (qk__world_edit: set the block
+ * and begin its transaction, then the light phase commits it);
+ * microseconds, or -1 on failure.  *prev (may be NULL) gets the block it
+ * replaced. */
 static double timed_edit(qk_world *w, int32_t x, int32_t y, int32_t z, qk_block_id id,
                          qk_block_id *prev)
 {
     uint64_t t0 = qb_now_ns();
-    qk_status ks = qk__world_edit(w, x, y, z, id, prev);
+    qk_status ks = qk__world_edit(w, x, y, z, id, prev, 1, QK_CAUSE_PLACE);
+    if (ks == QK_OK && in_place) {
+        for (uint32_t i = 0; ks == QK_OK && i < w->n_txns; i++)
+            ks = qk__light_exec(w, &w->txns[i], &w->scratch, true);
+        w->n_txns = 0;
+    } else if (ks == QK_OK) {
+        ks = qk__txn_commit_all(w, NULL, 0);
+    }
     uint64_t t1 = qb_now_ns();
     return ks == QK_OK ? (double)(t1 - t0) / 1e3 : -1.0;
 }
@@ -216,9 +231,9 @@ static json_t *source(const qb_opts *o, const qr_pack *p, const ids *b)
     unsigned runs = o->runs;
     json_t *out = NULL;
     double *buf = calloc(2 * SPOTS, sizeof *buf);
-    double *fig[6];
+    double *fig[8];
     bool oom = !buf;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 8; i++)
         oom |= !(fig[i] = calloc(runs, sizeof *fig[i]));
     if (oom) {
         out = qb_error(NAME, "out of memory");
@@ -231,6 +246,14 @@ static json_t *source(const qb_opts *o, const qr_pack *p, const ids *b)
         bool ok = place_remove(w, b->glowstone, buf, &fig[0][run], &fig[1][run]) &&
                   place_remove(w, b->glowstone, buf, &fig[2][run], &fig[3][run]) &&
                   place_remove(w, b->torch, buf, &fig[4][run], &fig[5][run]);
+        qk_world_destroy(w);
+        w = NULL;
+        /* The same cold edits written in place: what the transaction
+         * (overlay copies, validation, commit) adds on top. */
+        ok = ok && create(&cfg, p, &w, &out) == QK_OK;
+        in_place = true;
+        ok = ok && place_remove(w, b->glowstone, buf, &fig[6][run], &fig[7][run]);
+        in_place = false;
         qk_world_destroy(w);
         if (!ok) {
             out = qb_error(NAME, "source: an edit failed");
@@ -250,9 +273,15 @@ static json_t *source(const qb_opts *o, const qr_pack *p, const ids *b)
     json_object_set_new(out, "torch_remove_us", qb_summary(fig[5], runs, 2));
     json_object_set_new(out, "target_place_us", json_integer(TARGET_PLACE_US));
     json_object_set_new(out, "target_remove_us", json_integer(TARGET_REMOVE_US));
+    json_object_set_new(out, "place_in_place_us", qb_summary(fig[6], runs, 2));
+    json_object_set_new(out, "remove_in_place_us", qb_summary(fig[7], runs, 2));
+    for (unsigned run = 0; run < runs; run++) /* overhead of the transaction, percent */
+        fig[6][run] = 100.0 * ((fig[0][run] + fig[1][run]) / (fig[6][run] + fig[7][run]) - 1.0);
+    json_object_set_new(out, "txn_overhead_pct", qb_summary(fig[6], runs, 1));
+    json_object_set_new(out, "target_txn_overhead_pct", json_integer(TARGET_TXN_OVERHEAD_PCT));
 done:
     free(buf);
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 8; i++)
         free(fig[i]);
     return out;
 }
@@ -272,7 +301,7 @@ static double whole_roof(qk_world *w, qk_block_id id)
     uint64_t t0 = qb_now_ns();
     for (int32_t x = BOX_MIN + 1; x < BOX_MAX; x++)
         for (int32_t z = BOX_MIN + 1; z < BOX_MAX; z++)
-            if (qk__world_edit(w, x, QK_CHUNK_H - 1, z, id, NULL) != QK_OK)
+            if (timed_edit(w, x, QK_CHUNK_H - 1, z, id, NULL) < 0)
                 return -1;
     return (double)(qb_now_ns() - t0) / 1e6;
 }
@@ -381,36 +410,48 @@ static json_t *random_edits(const qb_opts *o, const qr_pack *p, const ids *b)
     int noops = 0; /* edits that found the block already there (the same every run) */
     double *us = calloc(EDITS, sizeof *us);
     double *rate = calloc(runs, sizeof *rate), *p50 = calloc(runs, sizeof *p50),
-           *p99 = calloc(runs, sizeof *p99);
-    if (!e || !us || !rate || !p50 || !p99) {
+           *p99 = calloc(runs, sizeof *p99), *rate_ip = calloc(runs, sizeof *rate_ip),
+           *overhead = calloc(runs, sizeof *overhead);
+    if (!e || !us || !rate || !p50 || !p99 || !rate_ip || !overhead) {
         out = qb_error(NAME, "out of memory");
         goto done;
     }
     for (unsigned run = 0; run < runs; run++) {
-        qk_world *w = NULL;
-        if (create(&cfg, p, &w, &out) != QK_OK)
-            goto done;
-        draw_edits(w, p, b, e);
-        uint64_t t0 = qb_now_ns();
-        noops = 0;
-        for (int i = 0; i < EDITS; i++) {
-            qk_block_id prev = QK_BLOCK_NONE;
-            us[i] = timed_edit(w, e[i].x, e[i].y, e[i].z, e[i].id, &prev);
-            noops += prev == e[i].id;
-            if (us[i] < 0) {
-                qk_world_destroy(w);
-                out = qb_error(NAME, "random_edits: edit %d failed", i);
+        for (int mode = 0; mode < 2; mode++) { /* 0: transactions, 1: in place */
+            qk_world *w = NULL;
+            if (create(&cfg, p, &w, &out) != QK_OK)
                 goto done;
+            draw_edits(w, p, b, e);
+            in_place = mode == 1;
+            uint64_t t0 = qb_now_ns();
+            noops = 0;
+            for (int i = 0; i < EDITS; i++) {
+                qk_block_id prev = QK_BLOCK_NONE;
+                us[i] = timed_edit(w, e[i].x, e[i].y, e[i].z, e[i].id, &prev);
+                noops += prev == e[i].id;
+                if (us[i] < 0) {
+                    in_place = false;
+                    qk_world_destroy(w);
+                    out = qb_error(NAME, "random_edits: edit %d failed", i);
+                    goto done;
+                }
             }
+            uint64_t t1 = qb_now_ns();
+            in_place = false;
+            qk_world_destroy(w);
+            if (mode == 1) {
+                rate_ip[run] = EDITS / ((double)(t1 - t0) / 1e9);
+                overhead[run] = 100.0 * (rate_ip[run] / rate[run] - 1.0);
+                continue;
+            }
+            rate[run] = EDITS / ((double)(t1 - t0) / 1e9);
+            qb_sort(us, EDITS);
+            p50[run] = qb_percentile(us, EDITS, 50);
+            p99[run] = qb_percentile(us, EDITS, 99);
         }
-        uint64_t t1 = qb_now_ns();
-        qk_world_destroy(w);
-        rate[run] = EDITS / ((double)(t1 - t0) / 1e9);
-        qb_sort(us, EDITS);
-        p50[run] = qb_percentile(us, EDITS, 50);
-        p99[run] = qb_percentile(us, EDITS, 99);
-        qb_progress(NAME, "random_edits run %u/%u: %.0f edits/s, p50 %.2f us, p99 %.2f us",
-                    run + 1, runs, rate[run], p50[run], p99[run]);
+        qb_progress(NAME, "random_edits run %u/%u: %.0f edits/s, p50 %.2f us, p99 %.2f us, "
+                    "txn overhead %.1f%%", run + 1, runs, rate[run], p50[run], p99[run],
+                    overhead[run]);
     }
     out = json_object();
     json_object_set_new(out, "world", json_string("terrain 16x16"));
@@ -420,7 +461,12 @@ static json_t *random_edits(const qb_opts *o, const qr_pack *p, const ids *b)
     json_object_set_new(out, "edit_p50_us", qb_summary(p50, runs, 2));
     json_object_set_new(out, "edit_p99_us", qb_summary(p99, runs, 2));
     json_object_set_new(out, "target_edits_per_s", json_integer(TARGET_EDITS_PER_S));
+    json_object_set_new(out, "edits_per_s_in_place", qb_summary(rate_ip, runs, 0));
+    json_object_set_new(out, "txn_overhead_pct", qb_summary(overhead, runs, 1));
+    json_object_set_new(out, "target_txn_overhead_pct", json_integer(TARGET_TXN_OVERHEAD_PCT));
 done:
+    free(rate_ip);
+    free(overhead);
     free(e);
     free(us);
     free(rate);
