@@ -102,7 +102,7 @@ static int accept_one(const char *path, const char *golden_opt, const char *pack
         rc = QC_EXIT_USAGE;
         goto out;
     }
-    qr_run_opts ro = {0, qr_write_stdio, af.f, NULL, 0};
+    qr_run_opts ro = {.write = qr_write_stdio, .write_ud = af.f};
     if ((st = qr_run(sc, &ro, &res, &err))) {
         qr_afile_abort(&af);
         qr_error_print(&err, stderr);

@@ -4,7 +4,8 @@
  * For each scenario: load it, check its golden against golden/MANIFEST.json
  * (a golden edited by hand fails here, before any comparison), replay into a
  * temporary file, compare with the golden line by line, and evaluate the
- * expect lines.  Scenarios are independent, so -j N runs them on N threads;
+ * expect lines.  Scenarios are independent, so -j N runs them on N threads
+ * (and --threads gives each run its own pool of light workers);
  * each job writes its report into its own slot and the main thread prints
  * slots in file-name order as they complete, so output does not depend on
  * scheduling.
@@ -21,7 +22,8 @@
 #include "qc.h"
 
 const char qc_help_check[] =
-    "usage: quarry check [PATH...] [--golden-dir DIR] [--pack-dir DIR] [-j N]\n"
+    "usage: quarry check [PATH...] [--golden-dir DIR] [--pack-dir DIR] [-j J]\n"
+    "                    [--threads N]\n"
     "\n"
     "Replays each scenario (PATH: scenario files or directories of *.jsonl; default\n"
     "scenarios/), compares its event stream with <golden-dir>/<name>.events.jsonl,\n"
@@ -31,13 +33,16 @@ const char qc_help_check[] =
     "\n"
     "  --golden-dir DIR  default: the scenario's dir/../golden\n"
     "  --pack-dir DIR    default: the scenario's dir/../packs\n"
-    "  -j N              run N scenarios at a time (threads)\n"
+    "  -j J              run J scenarios at a time (threads)\n"
+    "  --threads N       light worker threads per scenario (1 to 64, default 1);\n"
+    "                    with -j J, up to J x N threads run at once\n"
     "\n"
     "Exit codes: 0 all passed, 1 some failed, 2 bad usage or a scenario is malformed.\n";
 
 typedef struct job {
     const char *path;
     const char *golden_dir, *pack_dir; /* options, or NULL */
+    unsigned threads;                  /* light workers of its run */
     bool passed, bad_input, done;
     char error[1200]; /* bad input: "file:line:col: message" for stderr */
     char *report; /* what to print, lines ending in '\n' */
@@ -120,7 +125,7 @@ static void check_one(job *j)
         say(j, "FAIL %s: cannot create a temporary file\n", name);
         goto out;
     }
-    qr_run_opts ro = {0, qr_write_stdio, tmp, NULL, 0};
+    qr_run_opts ro = {.write = qr_write_stdio, .write_ud = tmp, .threads = j->threads};
     if ((st = qr_run(sc, &ro, &res, &err))) {
         char e[1200];
         qr_error_format(&err, e, sizeof e);
@@ -137,7 +142,9 @@ static void check_one(job *j)
         }
         same = d.kind == QR_DIFF_SAME;
         if (!same) {
-            char s[1400], full[2400];
+            /* names are fixed: a summary is at most ~1,700 bytes (two
+             * whole values of 639), the full rendering ~2,800 */
+            char s[2048], full[4096];
             qr_diff_summary(&d, "golden", "now", s, sizeof s);
             qr_diff_render(&d, "golden", "now", full, sizeof full);
             say(j, "FAIL %s: %s\n", name, s);
@@ -212,6 +219,7 @@ int qc_cmd_check(int argc, char **argv)
 {
     const char *golden_dir = NULL, *pack_dir = NULL, *v;
     uint64_t threads = 1;
+    unsigned light_threads = 1;
     char **paths = calloc((size_t)argc, sizeof *paths);
     int npaths = 0;
     if (!paths)
@@ -230,6 +238,8 @@ int qc_cmd_check(int argc, char **argv)
                 qc_usage("check", "-j wants a number of threads from 1 to 256, got '%s'", v);
                 goto usage;
             }
+        } else if ((m = qc_opt("check", argc, argv, &i, "--threads", &v)) != 0) {
+            if (m < 0 || qc_parse_threads("check", v, &light_threads)) goto usage;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             qc_usage("check", "unknown option '%s'", argv[i]);
             goto usage;
@@ -247,7 +257,8 @@ int qc_cmd_check(int argc, char **argv)
         return qc_usage("check", "out of memory");
     }
     for (size_t i = 0; i < list.n; i++)
-        jobs[i] = (job){.path = list.v[i], .golden_dir = golden_dir, .pack_dir = pack_dir};
+        jobs[i] = (job){.path = list.v[i], .golden_dir = golden_dir, .pack_dir = pack_dir,
+                        .threads = light_threads};
     pool p = {jobs, list.n, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
     size_t nt = threads < list.n ? (size_t)threads : list.n;
     pthread_t tids[256];

@@ -3,6 +3,7 @@
  * in words (line, tick, event type, field, both values).
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "qc.h"
 
@@ -37,8 +38,14 @@ int qc_cmd_diff(int argc, char **argv)
         qr_error_print(&err, stderr);
         return QC_EXIT_USAGE;
     }
-    char buf[2048];
-    qr_diff_render(&d, a, b, buf, sizeof buf);
+    /* The file names appear several times: size the text to fit them. */
+    char probe[1];
+    size_t n = qr_diff_render(&d, a, b, probe, sizeof probe);
+    char *buf = malloc(n + 1);
+    if (!buf)
+        return qc_usage("diff", "out of memory");
+    qr_diff_render(&d, a, b, buf, n + 1);
     fputs(buf, stdout);
+    free(buf);
     return d.kind == QR_DIFF_SAME ? QC_EXIT_OK : QC_EXIT_FAIL;
 }

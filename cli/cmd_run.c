@@ -4,8 +4,8 @@
  * With -o the stream goes to a temporary file beside FILE that is renamed
  * over it only when the whole run succeeded; on any error it is removed, so
  * there is never a half-written output file.  --restore-at exercises the
- * kernel's snapshot/restore in the middle of a run; the output must be the
- * same bytes as without it.
+ * kernel's snapshot/restore in the middle of a run, and --threads its light
+ * workers; either way the output must be the same bytes as without them.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 
 const char qc_help_run[] =
     "usage: quarry run SCENARIO [-o FILE] [--ticks N] [--pack-dir DIR] [--restore-at T]...\n"
+    "                  [--threads N]\n"
     "\n"
     "Replays SCENARIO and writes its canonical event stream to stdout, or to FILE\n"
     "(atomically: FILE appears only if the whole run succeeds).\n"
@@ -25,6 +26,8 @@ const char qc_help_run[] =
     "  --pack-dir DIR   where <pack>.json is found (default: SCENARIO's dir/../packs)\n"
     "  --restore-at T   before tick T, snapshot the world, destroy it and restore it\n"
     "                   from the bytes (repeatable; the output must not change)\n"
+    "  --threads N      run the kernel's light work on N worker threads (1 to 64;\n"
+    "                   default 1; the output must not change)\n"
     "\n"
     "Failed expect lines are listed on stderr and make the exit code 1.\n"
     "Exit codes: 0 ok, 1 an expectation failed, 2 bad usage or bad input.\n";
@@ -36,6 +39,7 @@ int qc_cmd_run(int argc, char **argv)
     const char *scenario = NULL, *out = NULL, *pack_dir = NULL, *v;
     uint64_t ticks = 0, restore[MAX_RESTORE];
     size_t nrestore = 0;
+    unsigned threads = 1;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = qc_opt("run", argc, argv, &i, "-o", &v)) != 0) {
@@ -54,6 +58,8 @@ int qc_cmd_run(int argc, char **argv)
                 return qc_usage("run", "at most %d --restore-at", MAX_RESTORE);
             if (!qc_parse_u64(v, &restore[nrestore++]))
                 return qc_usage("run", "--restore-at wants a tick number, got '%s'", v);
+        } else if ((m = qc_opt("run", argc, argv, &i, "--threads", &v)) != 0) {
+            if (m < 0 || qc_parse_threads("run", v, &threads)) return QC_EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return qc_usage("run", "unknown option '%s'", argv[i]);
         } else if (scenario) {
@@ -87,7 +93,8 @@ int qc_cmd_run(int argc, char **argv)
     static char obuf[1 << 16];
     if (!out)
         setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-    qr_run_opts ro = {ticks, qr_write_stdio, f, restore, nrestore};
+    qr_run_opts ro = {.ticks = ticks, .write = qr_write_stdio, .write_ud = f,
+                      .restore_at = restore, .n_restore_at = nrestore, .threads = threads};
     qr_run_result res;
     st = qr_run(sc, &ro, &res, &err);
     if (!st && out)

@@ -59,6 +59,26 @@ bool qc_parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
+bool qc_parse_i64(const char *s, int64_t *out)
+{
+    bool neg = *s == '-';
+    uint64_t v;
+    if (!qc_parse_u64(s + neg, &v) || v > (uint64_t)INT64_MAX + neg)
+        return false;
+    *out = !neg ? (int64_t)v : v > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)v;
+    return true;
+}
+
+int qc_parse_threads(const char *cmd, const char *s, unsigned *out)
+{
+    uint64_t v;
+    if (!qc_parse_u64(s, &v) || v < 1 || v > QR_POOL_MAX)
+        return qc_usage(cmd, "--threads wants a number of light workers from 1 to %d, "
+                        "got '%s'", QR_POOL_MAX, s);
+    *out = (unsigned)v;
+    return 0;
+}
+
 void qc_sibling_dir(const char *path, const char *sub, char *out, size_t cap)
 {
     const char *slash = strrchr(path, '/');

@@ -20,6 +20,8 @@ static const qc_command commands[] = {
     {"check", qc_cmd_check, qc_help_check, "replay scenarios, compare with their goldens"},
     {"diff", qc_cmd_diff, qc_help_diff, "first difference between two event streams"},
     {"accept", qc_cmd_accept, qc_help_accept, "write goldens and update the manifest"},
+    {"txn-status", qc_cmd_txn_status, qc_help_txn_status,
+     "a chunk column's edit transactions after a tick"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -27,8 +29,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: quarry <command> [args]\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "  %-8s %s\n", "help", "show a command's help");
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "  %-10s %s\n", "help", "show a command's help");
     fprintf(f, "\n'quarry <command> --help' for details; --version for versions.\n"
                "Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input.\n");
 }

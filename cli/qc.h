@@ -21,9 +21,11 @@ int qc_cmd_run(int argc, char **argv);
 int qc_cmd_check(int argc, char **argv);
 int qc_cmd_diff(int argc, char **argv);
 int qc_cmd_accept(int argc, char **argv);
+int qc_cmd_txn_status(int argc, char **argv);
 
 /* Each command's --help text. */
-extern const char qc_help_run[], qc_help_check[], qc_help_diff[], qc_help_accept[];
+extern const char qc_help_run[], qc_help_check[], qc_help_diff[], qc_help_accept[],
+    qc_help_txn_status[];
 
 /* Prints "quarry CMD: message" and a hint to stderr; returns QC_EXIT_USAGE. */
 int qc_usage(const char *cmd, const char *fmt, ...)
@@ -39,6 +41,11 @@ int qc_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
            const char **val);
 /* Decimal u64 with no sign, no junk. */
 bool qc_parse_u64(const char *s, uint64_t *out);
+/* Decimal int64 with an optional '-' (chunk coordinates). */
+bool qc_parse_i64(const char *s, int64_t *out);
+/* The value of --threads: light workers per scenario, 1..QR_POOL_MAX.
+ * Returns 0, or QC_EXIT_USAGE after printing why. */
+int qc_parse_threads(const char *cmd, const char *s, unsigned *out);
 
 /* "<dir of path>/../<sub>" into out. */
 void qc_sibling_dir(const char *path, const char *sub, char *out, size_t cap);

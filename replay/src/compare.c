@@ -17,49 +17,345 @@
 
 #include "internal.h"
 
-static void dump(const json_t *v, char *out, size_t cap)
+/* ---- reading one line --------------------------------------------------- *
+ *
+ * Only the first differing pair of lines is taken apart, into its members:
+ * each key and the text of its value, whatever the value is (an integer, a
+ * string, or a light_commit's "chunks", an array of arrays).  Values are
+ * compared as text, whitespace outside strings aside: the stream is
+ * canonical, so equal text is an equal value, and a u64 above 2^63 (a txn
+ * id or a revision may be one) is just digits, where a JSON library would
+ * refuse the whole line.  The grammar is checked in full, so "a line we can
+ * read" still means valid JSON. */
+
+typedef struct span {
+    const char *p;
+    size_t n;
+} span;
+
+#define MAX_MEMBERS 64 /* an event has at most 14 keys, a header 6 */
+#define MAX_DEPTH 32
+
+typedef struct members {
+    span key[MAX_MEMBERS], val[MAX_MEMBERS]; /* key: between the quotes */
+    size_t n;
+} members;
+
+typedef struct scan {
+    const char *s;
+    size_t n, i;
+} scan;
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void skip_ws(scan *c)
+{
+    while (c->i < c->n && is_ws(c->s[c->i]))
+        c->i++;
+}
+
+static bool at(const scan *c, char ch)
+{
+    return c->i < c->n && c->s[c->i] == ch;
+}
+
+static bool digits(scan *c)
+{
+    size_t from = c->i;
+    while (c->i < c->n && c->s[c->i] >= '0' && c->s[c->i] <= '9')
+        c->i++;
+    return c->i > from;
+}
+
+static bool scan_string(scan *c)
+{
+    if (!at(c, '"'))
+        return false;
+    for (c->i++; c->i < c->n; c->i++) {
+        unsigned char ch = (unsigned char)c->s[c->i];
+        if (ch == '"') {
+            c->i++;
+            return true;
+        }
+        if (ch < 0x20)
+            return false;
+        if (ch != '\\')
+            continue;
+        if (++c->i >= c->n || !strchr("\"\\/bfnrtu", c->s[c->i]))
+            return false;
+        if (c->s[c->i] == 'u')
+            for (int k = 0; k < 4; k++)
+                if (++c->i >= c->n || !strchr("0123456789abcdefABCDEF", c->s[c->i]))
+                    return false;
+    }
+    return false;
+}
+
+static bool scan_number(scan *c)
+{
+    if (at(c, '-'))
+        c->i++;
+    if (at(c, '0'))
+        c->i++;
+    else if (!digits(c))
+        return false;
+    if (at(c, '.')) {
+        c->i++;
+        if (!digits(c))
+            return false;
+    }
+    if (at(c, 'e') || at(c, 'E')) {
+        c->i++;
+        if (at(c, '+') || at(c, '-'))
+            c->i++;
+        if (!digits(c))
+            return false;
+    }
+    return true;
+}
+
+static bool scan_value(scan *c, int depth);
+
+/* '[' or '{' already seen. */
+static bool scan_container(scan *c, int depth, char close)
+{
+    c->i++;
+    skip_ws(c);
+    if (at(c, close)) {
+        c->i++;
+        return true;
+    }
+    for (;;) {
+        if (close == '}') {
+            if (!scan_string(c))
+                return false;
+            skip_ws(c);
+            if (!at(c, ':'))
+                return false;
+            c->i++;
+            skip_ws(c);
+        }
+        if (!scan_value(c, depth + 1))
+            return false;
+        skip_ws(c);
+        if (at(c, close)) {
+            c->i++;
+            return true;
+        }
+        if (!at(c, ','))
+            return false;
+        c->i++;
+        skip_ws(c);
+    }
+}
+
+static bool scan_value(scan *c, int depth)
+{
+    static const char *const words[] = {"true", "false", "null"};
+    if (c->i >= c->n || depth > MAX_DEPTH)
+        return false;
+    char ch = c->s[c->i];
+    if (ch == '"')
+        return scan_string(c);
+    if (ch == '[' || ch == '{')
+        return scan_container(c, depth, ch == '[' ? ']' : '}');
+    if (ch == '-' || (ch >= '0' && ch <= '9'))
+        return scan_number(c);
+    for (int k = 0; k < 3; k++) {
+        size_t wl = strlen(words[k]);
+        if (c->n - c->i >= wl && memcmp(c->s + c->i, words[k], wl) == 0) {
+            c->i += wl;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool span_eq(span a, span b)
+{
+    return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
+}
+
+/* Splits a line holding one JSON object into its members.  False when the
+ * line is not that (or has duplicate keys, or too many to tell apart). */
+static bool split_object(const char *s, size_t n, members *m)
+{
+    scan c = {s, n, 0};
+    m->n = 0;
+    skip_ws(&c);
+    if (!at(&c, '{'))
+        return false;
+    c.i++;
+    skip_ws(&c);
+    bool empty = at(&c, '}');
+    if (empty)
+        c.i++;
+    while (!empty) {
+        size_t k0 = c.i;
+        if (m->n == MAX_MEMBERS || !scan_string(&c))
+            return false;
+        span key = {s + k0 + 1, c.i - k0 - 2};
+        for (size_t j = 0; j < m->n; j++)
+            if (span_eq(m->key[j], key))
+                return false;
+        skip_ws(&c);
+        if (!at(&c, ':'))
+            return false;
+        c.i++;
+        skip_ws(&c);
+        size_t v0 = c.i;
+        if (!scan_value(&c, 1))
+            return false;
+        m->key[m->n] = key;
+        m->val[m->n] = (span){s + v0, c.i - v0};
+        m->n++;
+        skip_ws(&c);
+        if (at(&c, '}')) {
+            c.i++;
+            break;
+        }
+        if (!at(&c, ','))
+            return false;
+        c.i++;
+        skip_ws(&c);
+    }
+    skip_ws(&c);
+    return c.i == n;
+}
+
+/* The value of member `key`, or NULL. */
+static const span *member(const members *m, const char *key, size_t klen)
+{
+    for (size_t j = 0; j < m->n; j++)
+        if (m->key[j].n == klen && memcmp(m->key[j].p, key, klen) == 0)
+            return &m->val[j];
+    return NULL;
+}
+
+#define MEMBER(m, lit) member((m), lit, sizeof lit - 1)
+
+/* Next byte of v that is not whitespace outside a string, from *i on;
+ * -1 at the end.  *in_str and *esc carry the string state. */
+static int next_sig(span v, size_t *i, bool *in_str, bool *esc)
+{
+    while (*i < v.n) {
+        char ch = v.p[(*i)++];
+        if (*in_str) {
+            if (*esc)
+                *esc = false;
+            else if (ch == '\\')
+                *esc = true;
+            else if (ch == '"')
+                *in_str = false;
+            return (unsigned char)ch;
+        }
+        if (is_ws(ch))
+            continue;
+        if (ch == '"')
+            *in_str = true;
+        return (unsigned char)ch;
+    }
+    return -1;
+}
+
+/* Same value text, whitespace outside strings aside. */
+static bool value_eq(span a, span b)
+{
+    size_t i = 0, j = 0;
+    bool sa = false, ea = false, sb_ = false, eb = false;
+    for (;;) {
+        int x = next_sig(a, &i, &sa, &ea), y = next_sig(b, &j, &sb_, &eb);
+        if (x != y)
+            return false;
+        if (x < 0)
+            return true;
+    }
+}
+
+/* The value as compact text into out[cap]; "..." ends a value cut short. */
+static void dump(const span *v, char *out, size_t cap)
 {
     if (!v) {
         qr__strlcpy(out, "(missing)", cap);
         return;
     }
-    char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-    qr__strlcpy(out, t ? t : "?", cap);
-    free(t);
+    size_t i = 0, n = 0;
+    bool in_str = false, esc = false;
+    int ch;
+    while ((ch = next_sig(*v, &i, &in_str, &esc)) >= 0) {
+        if (n + 1 >= cap) {
+            if (cap >= 4)
+                memcpy(out + cap - 4, "...", 3);
+            n = cap - 1;
+            break;
+        }
+        out[n++] = (char)ch;
+    }
+    if (cap)
+        out[n < cap ? n : cap - 1] = 0;
 }
 
-static void append(char *list, size_t cap, const char *item)
+/* A member's value as a u64 when it is a plain non-negative integer. */
+static bool value_u64(const span *v, uint64_t *out)
+{
+    if (!v || v->n == 0 || v->n > 20)
+        return false;
+    uint64_t x = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        unsigned d = (unsigned)(v->p[i] - '0');
+        if (d > 9 || x > (UINT64_MAX - d) / 10)
+            return false;
+        x = x * 10 + d;
+    }
+    *out = x;
+    return true;
+}
+
+/* A member's string value, without its quotes, into out[cap]; false if
+ * it is not a string. */
+static bool value_str(const span *v, char *out, size_t cap)
+{
+    if (!v || v->n < 2 || v->p[0] != '"')
+        return false;
+    size_t n = v->n - 2 < cap - 1 ? v->n - 2 : cap - 1;
+    memcpy(out, v->p + 1, n);
+    out[n] = 0;
+    return true;
+}
+
+static void append(char *list, size_t cap, const char *item, size_t len)
 {
     size_t n = strlen(list);
-    snprintf(list + n, cap - n, "%s%s", n ? ", " : "", item);
+    snprintf(list + n, cap - n, "%s%.*s", n ? ", " : "", (int)len, item);
 }
 
 /* Compares a and b key by key (a's order, then keys only b has); records the
  * first difference and lists every differing key not in `skip`. */
-static bool diff_keys(qr_diff *d, const json_t *a, const json_t *b, const char *const *skip)
+static bool diff_keys(qr_diff *d, const members *a, const members *b, const char *skip)
 {
     bool any = false;
-    const char *key;
-    json_t *va;
     for (int pass = 0; pass < 2; pass++) {
-        const json_t *x = pass ? b : a, *y = pass ? a : b;
-        json_object_foreach((json_t *)x, key, va) {
-            json_t *vb = json_object_get(y, key);
-            if (pass && vb)
+        const members *x = pass ? b : a, *y = pass ? a : b;
+        for (size_t j = 0; j < x->n; j++) {
+            span key = x->key[j];
+            const span *vx = &x->val[j], *vy = member(y, key.p, key.n);
+            if (pass && vy)
                 continue; /* seen in the first pass */
-            if (vb && json_equal(va, vb))
+            if (vy && value_eq(*vx, *vy))
                 continue;
-            bool skipped = false;
-            for (const char *const *s = skip; s && *s; s++)
-                skipped |= strcmp(*s, key) == 0;
-            if (skipped)
+            if (skip && strlen(skip) == key.n && memcmp(skip, key.p, key.n) == 0)
                 continue;
             if (!any) {
-                qr__strlcpy(d->field, key, sizeof d->field);
-                dump(pass ? vb : va, d->value_a, sizeof d->value_a);
-                dump(pass ? va : vb, d->value_b, sizeof d->value_b);
+                size_t kn = key.n < sizeof d->field - 1 ? key.n : sizeof d->field - 1;
+                memcpy(d->field, key.p, kn);
+                d->field[kn] = 0;
+                dump(pass ? vy : vx, d->value_a, sizeof d->value_a);
+                dump(pass ? vx : vy, d->value_b, sizeof d->value_b);
             }
-            append(d->fields, sizeof d->fields, key);
+            append(d->fields, sizeof d->fields, key.p, key.n);
             any = true;
         }
     }
@@ -80,9 +376,8 @@ static void describe(qr_diff *d, const qr__lines *la, const qr__lines *lb)
     qr__strlcpy(d->line_a, la->buf, sizeof d->line_a);
     qr__strlcpy(d->line_b, lb->buf, sizeof d->line_b);
     d->col = first_diff_col(la->buf, la->len, lb->buf, lb->len);
-    json_t *a = json_loadb(la->buf, la->len, 0, NULL);
-    json_t *b = json_loadb(lb->buf, lb->len, 0, NULL);
-    if (!json_is_object(a) || !json_is_object(b)) {
+    members *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    if (!a || !b || !split_object(la->buf, la->len, a) || !split_object(lb->buf, lb->len, b)) {
         d->kind = QR_DIFF_RAW;
         goto out;
     }
@@ -91,26 +386,23 @@ static void describe(qr_diff *d, const qr__lines *la, const qr__lines *lb)
         diff_keys(d, a, b, NULL);
         goto out;
     }
-    json_t *ta = json_object_get(a, "tick"), *tb = json_object_get(b, "tick");
-    if (json_is_integer(ta)) {
-        d->has_tick = true;
-        d->tick = (uint64_t)json_integer_value(ta);
-    } else if (json_is_integer(tb)) {
-        d->has_tick = true;
-        d->tick = (uint64_t)json_integer_value(tb);
-    }
-    const char *ya = json_string_value(json_object_get(a, "type"));
-    const char *yb = json_string_value(json_object_get(b, "type"));
-    qr__strlcpy(d->type_a, ya ? ya : "?", sizeof d->type_a);
-    qr__strlcpy(d->type_b, yb ? yb : "?", sizeof d->type_b);
-    if (!ya || !yb) {
+    const span *ta = MEMBER(a, "tick"), *tb = MEMBER(b, "tick");
+    d->has_tick = value_u64(ta, &d->tick) || value_u64(tb, &d->tick);
+    bool same_tick = ta && tb && value_eq(*ta, *tb);
+    bool ha = value_str(MEMBER(a, "type"), d->type_a, sizeof d->type_a);
+    bool hb = value_str(MEMBER(b, "type"), d->type_b, sizeof d->type_b);
+    if (!ha)
+        qr__strlcpy(d->type_a, "?", sizeof d->type_a);
+    if (!hb)
+        qr__strlcpy(d->type_b, "?", sizeof d->type_b);
+    if (!ha || !hb) {
         d->kind = QR_DIFF_RAW;
-    } else if (strcmp(ya, yb) != 0 && json_equal(ta, tb)) {
+    } else if (strcmp(d->type_a, d->type_b) != 0 && same_tick) {
         d->kind = QR_DIFF_TYPE;
-    } else if (strcmp(ya, yb) == 0 && strcmp(ya, "digest") == 0 && json_equal(ta, tb)) {
-        static const char *const skip_chain[] = {"chain", NULL};
+    } else if (strcmp(d->type_a, d->type_b) == 0 && strcmp(d->type_a, "digest") == 0 &&
+               same_tick) {
         d->kind = QR_DIFF_DIGEST;
-        if (!diff_keys(d, a, b, skip_chain)) /* only the chain moved */
+        if (!diff_keys(d, a, b, "chain")) /* only the chain moved */
             diff_keys(d, a, b, NULL);
     } else {
         d->kind = QR_DIFF_FIELD;
@@ -118,8 +410,8 @@ static void describe(qr_diff *d, const qr__lines *la, const qr__lines *lb)
             d->kind = QR_DIFF_RAW;
     }
 out:
-    json_decref(a);
-    json_decref(b);
+    free(a);
+    free(b);
 }
 
 static void ended(qr_diff *d, qr_diff_kind kind, const qr__lines *longer)
@@ -127,13 +419,10 @@ static void ended(qr_diff *d, qr_diff_kind kind, const qr__lines *longer)
     d->kind = kind;
     d->line = longer->lineno;
     qr__strlcpy(d->next, longer->buf, sizeof d->next);
-    json_t *v = json_loadb(longer->buf, longer->len, 0, NULL);
-    json_t *t = json_object_get(v, "tick");
-    if (json_is_integer(t)) {
-        d->has_tick = true;
-        d->tick = (uint64_t)json_integer_value(t);
-    }
-    json_decref(v);
+    members *m = malloc(sizeof *m);
+    if (m && split_object(longer->buf, longer->len, m))
+        d->has_tick = value_u64(MEMBER(m, "tick"), &d->tick);
+    free(m);
 }
 
 static qr_status read_err(int got, const char *label, const qr__lines *r, qr_error *err)

@@ -2,7 +2,8 @@
  * events.c - the canonical event stream: one table, three uses.
  *
  * The stream is what CI diffs, so its bytes must be a function of the events
- * alone: fixed key order per type, integers only, no spaces, '\n' endings.
+ * alone: fixed key order per type, integers only (a light_commit's chunks
+ * are an array of arrays of integers), no spaces, '\n' endings.
  * One table below lists, per event type, its keys in order with the kind of
  * each value and where it lives in qk_event.  The writer walks the table,
  * the schema text (whose XXH3 goes into every stream header) is generated
@@ -13,6 +14,7 @@
  * Speed: the target is 200,000 ticks/s including writing, so numbers are
  * formatted by hand (no printf per event) and block names are copied.
  */
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -25,14 +27,16 @@ typedef enum fkind {
     F_BLOCK,     /* block id printed as the pack's name */
     F_BLOCK_OPT, /* same, null for QK_BLOCK_NONE */
     F_OP, F_CAUSE, F_REASON, /* enums printed by name */
-    F_HEX64      /* u64 as a 16-hex-digit string */
+    F_HEX64,     /* u64 as a 16-hex-digit string */
+    F_U64,       /* u64 as a decimal integer (counters: ids, revisions) */
+    F_CHUNKS     /* u.commit's chunks[n_chunks] as [[cx,cz,geometry,light],...] */
 } fkind;
 
 static const char *const kind_names[] = {
     [F_U32] = "u32",   [F_I32] = "i32",         [F_FX] = "fx",       [F_U16] = "u16",
     [F_I16] = "i16",   [F_U8] = "u8",           [F_BOOL01] = "bool01", [F_BLOCK] = "block",
     [F_BLOCK_OPT] = "block?", [F_OP] = "op",    [F_CAUSE] = "cause", [F_REASON] = "reason",
-    [F_HEX64] = "hex64",
+    [F_HEX64] = "hex64", [F_U64] = "u64",  [F_CHUNKS] = "commit_chunks",
 };
 
 typedef struct field {
@@ -75,6 +79,10 @@ static const evdef table[] = {
                     {"entities", F_HEX64, OF(digest.sub) + QK_SUB_ENTITIES * sizeof(uint64_t)},
                     {"light", F_HEX64, OF(digest.sub) + QK_SUB_LIGHT * sizeof(uint64_t)},
                     {"chain", F_HEX64, OF(digest.chain)}}},
+    {QK_EV_LIGHT_COMMIT, {{"txn", F_U64, OF(commit.txn)}, {"player", F_U32, OF(commit.player)},
+                          {"cause", F_CAUSE, OF(commit.cause)}, {"x", F_I32, OF(commit.x)},
+                          {"y", F_I32, OF(commit.y)}, {"z", F_I32, OF(commit.z)},
+                          {"chunks", F_CHUNKS, OF(commit.chunks)}}},
 };
 #define NTYPES (sizeof table / sizeof table[0])
 
@@ -165,6 +173,33 @@ static char *put_block(char *p, const qr_pack *pack, qk_block_id id, bool opt)
     return p;
 }
 
+/* A commit's [[cx,cz,geometry,light],...]: at most QK_TXN_MAX_CHUNKS
+ * entries whatever n_chunks says, so no line can outgrow QR_EVENT_LINE_MAX.
+ * The kind belongs to u.commit, the only event with an array. */
+static char *put_chunks(char *p, const qk_event *ev)
+{
+    uint32_t n = ev->u.commit.n_chunks;
+    if (n > QK_TXN_MAX_CHUNKS)
+        n = QK_TXN_MAX_CHUNKS;
+    *p++ = '[';
+    for (uint32_t i = 0; i < n; i++) {
+        const qk_commit_chunk c = ev->u.commit.chunks[i];
+        if (i)
+            *p++ = ',';
+        *p++ = '[';
+        p = put_i64(p, c.cx);
+        *p++ = ',';
+        p = put_i64(p, c.cz);
+        *p++ = ',';
+        p = put_u64(p, c.geometry);
+        *p++ = ',';
+        p = put_u64(p, c.light);
+        *p++ = ']';
+    }
+    *p++ = ']';
+    return p;
+}
+
 static int read_enum(const qk_event *ev, size_t off)
 {
     int v; /* the enums are int-sized; memcpy keeps it strict-aliasing clean */
@@ -218,6 +253,8 @@ size_t qr_event_format(const qr_pack *pack, const qk_event *ev, char *buf)
             *p++ = '"';
             break;
         }
+        case F_U64: { uint64_t v; memcpy(&v, at, 8); p = put_u64(p, v); break; }
+        case F_CHUNKS: p = put_chunks(p, ev); break;
         }
     }
     *p++ = '}';
@@ -288,8 +325,9 @@ size_t qr_schema_text(char *buf, size_t cap)
 
 uint64_t qr_schema_hash(void)
 {
-    char buf[2048];
+    char buf[4096];
     size_t n = qr_schema_text(buf, sizeof buf);
+    assert(n < sizeof buf); /* the table outgrew the buffer: enlarge it */
     return XXH3_64bits(buf, n < sizeof buf ? n : sizeof buf - 1);
 }
 

@@ -9,6 +9,12 @@
  * write function when full, so writing costs one memcpy-sized pass per event
  * and no printf.
  *
+ * With opts->threads > 1 the run owns a qr_pool and hands it to the world
+ * (again after each restore, since a restore builds a new world); the
+ * kernel merges light work in transaction order, so the bytes are the same
+ * for any thread count.  Two optional hooks let a tool watch the run
+ * (quarry txn-status): every event, and the world after every step.
+ *
  * Expectations are checked after the step of their tick by querying the
  * world (blocks, players, light) or, for "event" expectations, by matching the
  * tick's canonical lines, which are kept only for ticks that have such an
@@ -100,6 +106,8 @@ static void on_event(void *ud, const qk_event *ev)
     }
     r->len += n;
     r->res->events++;
+    if (r->o->on_event)
+        r->o->on_event(r->o->hook_ud, ev);
 }
 
 /* ---- expectations ------------------------------------------------------ */
@@ -273,6 +281,19 @@ static qr_status kernel_fail(qr_error *err, const qr_scenario *sc, const char *c
                     d->what ? ": " : "", d->what ? d->what : "");
 }
 
+/* Hands the run's pool (if any) to a new world. */
+static qr_status set_workers(const qr_scenario *sc, qk_world *w, qr_pool *pool,
+                             qr_error *err)
+{
+    if (!pool)
+        return QR_OK;
+    qk_workers wk = qr_pool_workers(pool);
+    qk_diag d = {0};
+    qk_status ks = qk_world_set_workers(w, &wk);
+    return ks == QK_OK ? QR_OK
+                       : kernel_fail(err, sc, "qk_world_set_workers", ks, &d, qk_world_tick(w));
+}
+
 static qr_status snapshot_restore(const qr_scenario *sc, qk_world **w,
                                   const qk_allocator *alloc, qr_error *err)
 {
@@ -314,6 +335,7 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
     qk_allocator alloc = {count_alloc, &cnt};
     qk_world *w = NULL;
     qk_input *scratch = NULL;
+    qr_pool *pool = NULL;
     qr_status st = QR_OK;
 
     /* The largest group of inputs sharing a tick sizes the scratch array. */
@@ -332,6 +354,16 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
         st = qr__fail(err, QR_ERR_NOMEM, sc->path, 0, 0, "out of memory");
         goto done;
     }
+    if (o->threads > 1) {
+        qr_status ps = qr_pool_create(o->threads, &pool);
+        if (ps) {
+            st = qr__fail(err, ps, sc->path, 0, 0, ps == QR_ERR_INPUT
+                          ? "%u light worker threads: the most is %d" :
+                          "cannot start %u light worker threads (%d at most)",
+                          o->threads, QR_POOL_MAX);
+            goto done;
+        }
+    }
     for (size_t i = 0; i < sc->n_expects; i++) {
         res->expects[i].line = sc->expects[i].line;
         res->expects[i].tick = sc->expects[i].tick;
@@ -345,12 +377,15 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
         st = kernel_fail(err, sc, "qk_world_create", ks, &d, 0);
         goto done;
     }
+    if ((st = set_workers(sc, w, pool, err)))
+        goto done;
     qk_sink sink = {on_event, &r};
     size_t in = 0, ex = 0;
     for (uint64_t t = 0; t < ticks; t++) {
         for (size_t k = 0; k < o->n_restore_at; k++)
             if (o->restore_at[k] == t) {
-                if ((st = snapshot_restore(sc, &w, &alloc, err)))
+                if ((st = snapshot_restore(sc, &w, &alloc, err)) ||
+                    (st = set_workers(sc, w, pool, err)))
                     goto done;
                 break;
             }
@@ -372,6 +407,8 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
         res->ticks++;
         for (; ex < sc->n_expects && sc->expects[ex].tick == t; ex++)
             check_expect(&r, w, ex);
+        if (o->on_tick)
+            o->on_tick(o->hook_ud, w, t);
         if (r.failed) {
             st = qr__fail(err, QR_ERR_OUTPUT, sc->path, 0, 0, "writing the event stream "
                           "failed at tick %" PRIu64, t);
@@ -392,6 +429,7 @@ done:
     res->peak_memory = cnt.peak;
     if (w)
         qk_world_destroy(w);
+    qr_pool_free(pool); /* after the world: it used the pool to the end */
     XXH3_freeState(r.xxh);
     free(r.out);
     free(r.cap);

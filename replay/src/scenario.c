@@ -448,9 +448,12 @@ static qr_status parse_line(qr__scparse *ps, const char *line, size_t len, uint3
         return QR_OK;
     json_error_t je;
     json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-    if (!obj)
+    if (!obj) /* jansson stops at 2^63 - 1; say so rather than leave "too big" bare */
         return qr__fail(ps->err, QR_ERR_INPUT, file, lineno,
-                        je.column > 0 ? (unsigned)je.column : 1, "%s", je.text);
+                        je.column > 0 ? (unsigned)je.column : 1, "%s%s", je.text,
+                        strncmp(je.text, "too big integer", 15) == 0
+                            ? " (integers in a scenario are at most 9223372036854775807)"
+                            : "");
     qr__jctx c = {file, line, len, lineno, ps->err};
     qr_status st;
     if (!json_is_object(obj))

@@ -16,7 +16,7 @@
 
 #include "scenario.h"
 
-static const char *const op_words = "join, move, jump, place, break, select";
+static const char *const op_words = "join, move, jump, place, break, select, undo";
 
 static qr_status check_tick(qr__scparse *ps, const qr__jctx *c, const json_t *obj,
                             uint64_t *tick)
@@ -119,6 +119,8 @@ qr_status qr__sc_input(qr__scparse *ps, const qr__jctx *c, json_t *obj)
                                           "pos", "face", NULL};
     static const char *const k_select[] = {"tick", "player", "op", "seq", "clock", "note",
                                            "slot", NULL};
+    static const char *const k_undo[] = {"tick", "player", "op", "seq", "clock", "note",
+                                         "txn", NULL};
     qk_input in;
     memset(&in, 0, sizeof in);
     qr__scplayer *pl;
@@ -137,6 +139,7 @@ qr_status qr__sc_input(qr__scparse *ps, const qr__jctx *c, json_t *obj)
                                : in.op == QK_OP_PLACE    ? k_place
                                : in.op == QK_OP_BREAK    ? k_pos
                                : in.op == QK_OP_SELECT   ? k_select
+                               : in.op == QK_OP_UNDO     ? k_undo
                                                          : k_join;
     char what[48];
     snprintf(what, sizeof what, "a \"%s\" input line", qk_op_name(in.op));
@@ -189,6 +192,17 @@ qr_status qr__sc_input(qr__scparse *ps, const qr__jctx *c, json_t *obj)
         if ((st = qr__jint(c, obj, "", "slot", true, 0, QK_HOTBAR - 1, &slot, NULL)))
             return st;
         in.u.select.slot = (uint8_t)slot;
+        break;
+    }
+    case QK_OP_UNDO: {
+        /* Transaction ids are u64, but JSON integers stop at 2^63 - 1 here
+         * (jansson's limit, and a bigger literal fails the line's parse
+         * with a position); ids are counters, so that range is every id a
+         * world can reach.  0 is never an id. */
+        int64_t txn;
+        if ((st = qr__jint(c, obj, "", "txn", true, 1, INT64_MAX, &txn, NULL)))
+            return st;
+        in.u.undo.txn = (uint64_t)txn;
         break;
     }
     default:

@@ -46,7 +46,7 @@ has "$T/err" "binary file"
 expect_rc 2 "$Q" run "$T/huge_line.jsonl" --pack-dir "$SRC/packs"
 has "$T/err" "huge_line.jsonl:2:1: line is longer than 1048576 bytes"
 expect_rc 2 "$Q" run "$T/unknown_op.jsonl" --pack-dir "$SRC/packs"
-has "$T/err" 'unknown_op.jsonl:2:27: unknown op "jmp" \(expected one of join, move, jump, place, break, select\)'
+has "$T/err" 'unknown_op.jsonl:2:27: unknown op "jmp" \(expected one of join, move, jump, place, break, select, undo\)'
 expect_rc 2 "$Q" run "$T/unknown_op.jsonl" --pack-dir "$T/nowhere"
 has "$T/err" 'pack "default" not found'
 
@@ -60,13 +60,18 @@ expect_rc 2 "$Q" run x --ticks=-3
 expect_rc 2 "$Q" diff onlyone
 expect_rc 0 "$Q" --version
 has "$T/out" '^quarry [0-9]+\.[0-9]+\.[0-9]+ '
-for c in run check diff accept; do
+for c in run check diff accept txn-status; do
     expect_rc 0 "$Q" "$c" --help
     has "$T/out" "^usage: quarry $c"
     expect_rc 0 "$Q" help "$c"
 done
 expect_rc 0 "$Q" help
 has "$T/out" 'accept'
+has "$T/out" '^  txn-status '
+expect_rc 0 "$Q" run --help
+has "$T/out" '--threads N'
+expect_rc 0 "$Q" check --help
+has "$T/out" '--threads N'
 
 # ---- run, restore, diff ------------------------------------------------
 W="$SRC/tests/cli/good/walk.jsonl"
@@ -90,6 +95,86 @@ expect_rc 1 "$Q" diff "$T/short.jsonl" "$T/a.jsonl"
 has "$T/out" 'short\.jsonl ends after line 20'
 expect_rc 2 "$Q" diff "$T/a.jsonl" "$T/does-not-exist.jsonl"
 has "$T/err" 'does-not-exist.jsonl: cannot open'
+
+# ---- --threads: light workers never change the bytes --------------------
+for bad in 0 65 -1 abc 4x ""; do
+    expect_rc 2 "$Q" run "$W" --pack-dir "$SRC/packs" --threads "$bad"
+    has "$T/err" "--threads wants a number of light workers from 1 to 64, got '$bad'"
+    expect_rc 2 "$Q" check "$W" --pack-dir "$SRC/packs" --threads="$bad"
+    has "$T/err" "--threads wants a number of light workers from 1 to 64"
+done
+expect_rc 2 "$Q" run "$W" --threads
+has "$T/err" 'option --threads needs a value'
+# light_storm: hundreds of edits, several transactions per tick
+LS="$SRC/scenarios/light_storm.jsonl"
+expect_rc 0 "$Q" run "$LS" -o "$T/ls.jsonl"
+expect_rc 0 "$Q" run "$LS" -o "$T/ls1.jsonl" --threads 1
+expect_rc 0 "$Q" run "$LS" -o "$T/ls4.jsonl" --threads 4
+expect_rc 0 "$Q" run "$LS" -o "$T/ls64r.jsonl" --threads=64 --restore-at 100 --restore-at 250
+if cmp -s "$T/ls.jsonl" "$T/ls1.jsonl" && cmp -s "$T/ls1.jsonl" "$T/ls4.jsonl" &&
+   cmp -s "$T/ls1.jsonl" "$T/ls64r.jsonl"; then ok; else no "--threads changed light_storm's stream"; fi
+has "$T/ls4.jsonl" '"type":"light_commit","txn":[0-9]+,"player":[0-9]+,"cause":"(place|break)",'
+expect_rc 0 "$Q" diff "$T/ls1.jsonl" "$T/ls4.jsonl"
+
+# ---- undo: the scenario op, end to end ------------------------------------
+# txn 18 is the break of tick 12 (16 columns take ids 1..16 at generation,
+# the place of tick 10 is 17); 99 is no transaction
+awk '{ print } /"op":"select"/ {
+  print "{\"tick\":15,\"player\":1,\"op\":\"undo\",\"txn\":18}"
+  print "{\"tick\":16,\"player\":1,\"op\":\"undo\",\"seq\":40,\"txn\":99}" }' "$W" > "$T/undo.jsonl"
+expect_rc 0 "$Q" run "$T/undo.jsonl" --pack-dir "$SRC/packs" -o "$T/undo.events"
+has "$T/undo.events" '^\{"tick":15,"type":"block","x":2,"y":6,"z":3,"block":"grass","prev":"air","cause":"undo","player":1\}$'
+has "$T/undo.events" '^\{"tick":15,"type":"light_commit","txn":[0-9]+,"player":1,"cause":"undo","x":2,"y":6,"z":3,"chunks":\[\[0,0,[0-9]+,[0-9]+\]\]\}$'
+has "$T/undo.events" '^\{"tick":16,"type":"reject","player":1,"seq":40,"op":"undo","reason":"unknown_txn"\}$'
+printf '%s\n' '{"tick":57,"player":1,"op":"undo","txn":0}' >> "$T/undo.jsonl"
+expect_rc 2 "$Q" run "$T/undo.jsonl" --pack-dir "$SRC/packs"
+has "$T/err" 'undo\.jsonl:16:41: "txn" must be an integer from 1 to 9223372036854775807, got 0'
+
+# ---- txn-status ------------------------------------------------------------
+expect_rc 0 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick 12 0 0
+has "$T/out" '^scenario walk, after tick 12, column \(0, 0\)$'
+has "$T/out" '^revisions: geometry [0-9]+, light [0-9]+$'
+has "$T/out" '^next txn: 19$'
+has "$T/out" '^last commits \(newest first, at most 4\):$'
+has "$T/out" '^  txn 18  tick 12  break  player 1  -> geometry [0-9]+, light [0-9]+$'
+has "$T/out" '^  txn 17  tick 10  place  player 1  -> '
+has "$T/out" '  tick 0  generate  player 0  -> geometry [0-9]+, light [0-9]+$'
+has "$T/out" '^pending: none \(every transaction commits within its tick\)$'
+has "$T/out" '^light_commit events of tick 12 touching the column:$'
+has "$T/out" '^  \{"tick":12,"type":"light_commit","txn":18,"player":1,"cause":"break","x":2,"y":6,"z":3,'
+# the revisions it reports are those of the newest commit, and of the event
+geo=$(sed -n 's/^revisions: geometry \([0-9]*\), light \([0-9]*\)$/\1 \2/p' "$T/out")
+has "$T/out" "^  txn 18  tick 12  break  player 1  -> geometry ${geo% *}, light ${geo#* }\$"
+has "$T/out" "\"chunks\":\\[\\[0,0,${geo% *},${geo#* }\\]\\]\\}\$"
+expect_rc 0 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick 11 0 0
+has "$T/out" '^light_commit events of tick 11 touching the column: none$'
+expect_rc 0 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick=12 0 0 --json
+if [ "$(wc -l < "$T/out")" -eq 1 ]; then ok; else no "--json is not one line"; fi
+has "$T/out" '^\{"scenario":"walk","tick":12,"cx":0,"cz":0,"geometry":[0-9]+,"light":[0-9]+,"next_txn":19,"history":\[\{"txn":18,"tick":12,"cause":"break","player":1,"geometry":[0-9]+,"light":[0-9]+\},\{"txn":17,"tick":10,"cause":"place",'
+has "$T/out" '\],"pending":0,"commits":\[\{"tick":12,"type":"light_commit","txn":18,[^]]*\]\]\}\]\}$'
+# a column far from the edits, negative coordinates: only its generation
+expect_rc 0 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --json --tick 12 -2 -1
+has "$T/out" '^\{"scenario":"walk","tick":12,"cx":-2,"cz":-1,"geometry":[0-9]+,"light":[0-9]+,"next_txn":19,"history":\[\{"txn":[0-9]+,"tick":0,"cause":"generate","player":0,[^]]*\}\],"pending":0,"commits":\[\]\}$'
+# exit 2: past the end, not loaded, usage
+expect_rc 2 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick 60 0 0
+has "$T/err" 'walk\.jsonl: tick 60 is past the end: the scenario runs ticks 0 to 59$'
+expect_rc 2 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick 5 2 0
+has "$T/err" 'column \(2, 0\) is not loaded: the scenario loads columns \(-2, -2\) to \(1, 1\)$'
+expect_rc 2 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick 5 0 -3
+has "$T/err" 'column \(0, -3\) is not loaded'
+if [ -s "$T/out" ]; then no "txn-status printed a report for an unloaded column"; else ok; fi
+expect_rc 2 "$Q" txn-status "$W" --pack-dir "$SRC/packs" 0 0
+has "$T/err" 'which tick'
+expect_rc 2 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick 5 0
+expect_rc 2 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick 5 0 0 1
+expect_rc 2 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick 5 0 x
+has "$T/err" "CZ wants a chunk coordinate \(an integer\), got 'x'"
+expect_rc 2 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick 5 0 4294967296
+expect_rc 2 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick -1 0 0
+expect_rc 2 "$Q" txn-status "$W" --pack-dir "$SRC/packs" --tick 5 0 0 --yaml
+has "$T/err" "unknown option '--yaml'"
+expect_rc 2 "$Q" txn-status "$T/unknown_op.jsonl" --pack-dir "$SRC/packs" --tick 1 0 0
+has "$T/err" 'unknown_op.jsonl:2:27: unknown op'
 
 # ---- light expectations: a right level passes, a wrong one and a voxel
 # outside the loaded chunks fail with a sentence (exit 1), a bad level is a
@@ -132,6 +217,10 @@ has "$T/out" '^2 passed, 0 failed$'
 expect_rc 0 "$Q" check -j 2 scenarios/walk_two.jsonl scenarios
 has "$T/out" '^3 passed, 0 failed$'
 head -n 1 "$T/out" | grep -q '^PASS walk ' && ok || no "-j output not in name order"
+cp "$T/out" "$T/check_j2"
+expect_rc 0 "$Q" check -j 2 --threads 3 scenarios/walk_two.jsonl scenarios
+if cmp -s "$T/out" "$T/check_j2"; then ok; else no "check --threads changed the report"; fi
+expect_rc 0 "$Q" check --threads=2
 
 # a hand-edited golden fails against the manifest
 cp golden/walk.events.jsonl "$T/g"

@@ -52,7 +52,7 @@ static void render(const qr_diff *d)
         FUZZ_CHECK(memchr(small, 0, caps[i]) != NULL);
         FUZZ_CHECK(strncmp(small, full, strlen(small)) == 0);
     }
-    char sum[1024];
+    char sum[4096]; /* two whole values of up to 639 bytes fit */
     size_t ns = qr_diff_summary(d, "a.jsonl", "b.jsonl", sum, sizeof sum);
     FUZZ_CHECK(ns < sizeof sum && strlen(sum) == ns);
     FUZZ_CHECK(qr_diff_summary(d, "a.jsonl", "b.jsonl", sum, 5) == ns);

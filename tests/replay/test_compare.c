@@ -169,6 +169,103 @@ int main(void)
     d = cmp("", "");
     CHECK_INT(d.kind, QR_DIFF_SAME);
 
+    /* light_commit: a difference inside "chunks" (an array of arrays) is
+     * the field "chunks" with both whole values; u64 values beyond 2^63
+     * (txn ids, revisions) are read, not refused */
+#define LC0 "{\"tick\":1,\"type\":\"light_commit\",\"txn\":17,\"player\":1,\"cause\":" \
+            "\"place\",\"x\":-1,\"y\":7,\"z\":0,\"chunks\":[[-1,0,2,3],[0,0,1,4]]}\n"
+    swap_in(b, sizeof b, HDR P0 D0 LC0, "[0,0,1,4]", "[0,0,1,5]");
+    d = cmp(HDR P0 D0 LC0, b);
+    CHECK_INT(d.kind, QR_DIFF_FIELD);
+    CHECK_INT(d.line, 4);
+    CHECK_INT(d.tick, 1);
+    CHECK_STR(d.type_a, "light_commit");
+    CHECK_STR(d.field, "chunks");
+    CHECK_STR(d.fields, "chunks");
+    CHECK_STR(d.value_a, "[[-1,0,2,3],[0,0,1,4]]");
+    CHECK_STR(d.value_b, "[[-1,0,2,3],[0,0,1,5]]");
+    qr_diff_summary(&d, "A", "B", r, sizeof r);
+    CHECK_STR(r, "line 4, tick 1: light_commit event, field \"chunks\": A has "
+              "[[-1,0,2,3],[0,0,1,4]], B has [[-1,0,2,3],[0,0,1,5]]");
+    /* one chunk more: still "chunks", not a raw difference */
+    swap_in(b, sizeof b, HDR P0 D0 LC0, "[0,0,1,4]]", "[0,0,1,4],[0,1,1,1]]");
+    d = cmp(HDR P0 D0 LC0, b);
+    CHECK_INT(d.kind, QR_DIFF_FIELD);
+    CHECK_STR(d.field, "chunks");
+    CHECK_STR(d.value_b, "[[-1,0,2,3],[0,0,1,4],[0,1,1,1]]");
+    /* a field before "chunks" that differs is the one reported, and the
+     * chunks after it are listed too */
+    swap_in(b2, sizeof b2, b, "\"txn\":17", "\"txn\":18446744073709551615");
+    d = cmp(HDR P0 D0 LC0, b2);
+    CHECK_INT(d.kind, QR_DIFF_FIELD);
+    CHECK_STR(d.field, "txn");
+    CHECK_STR(d.value_b, "18446744073709551615");
+    CHECK_STR(d.fields, "txn, chunks");
+    /* whitespace inside an array is not a difference in value (the lines
+     * still differ in bytes: a raw difference) */
+    swap_in(b, sizeof b, HDR P0 D0 LC0, "[[-1,0,2,3],[0,0,1,4]]", "[[-1, 0,2,3], [0,0,1,4]]");
+    d = cmp(HDR P0 D0 LC0, b);
+    CHECK_INT(d.kind, QR_DIFF_RAW);
+    CHECK_INT(d.line, 4);
+    /* the widest chunks value (9 chunks, every number at its widest) is
+     * reported whole */
+    {
+        static char wa[4096], wb[4096];
+        char chunks[1024] = "";
+        for (int i = 0; i < QK_TXN_MAX_CHUNKS; i++)
+            snprintf(chunks + strlen(chunks), sizeof chunks - strlen(chunks), "%s[%s]",
+                     i ? "," : "", "-2147483648,-2147483648,18446744073709551615,"
+                     "18446744073709551615");
+        snprintf(wa, sizeof wa, HDR "{\"tick\":1,\"type\":\"light_commit\",\"txn\":1,"
+                 "\"chunks\":[%s]}\n", chunks);
+        chunks[strlen(chunks) - 2] = '4'; /* ...615] -> ...614] */
+        snprintf(wb, sizeof wb, HDR "{\"tick\":1,\"type\":\"light_commit\",\"txn\":1,"
+                 "\"chunks\":[%s]}\n", chunks);
+        d = cmp(wa, wb);
+        CHECK_INT(d.kind, QR_DIFF_FIELD);
+        CHECK_STR(d.field, "chunks");
+        CHECK_INT(strlen(d.value_a), 613);
+        CHECK_STR(d.value_b + 605, "551614]]");
+        qr_diff_render(&d, "A", "B", r, sizeof r);
+        CHECK(strstr(r, "551615]], B has [[") != NULL);
+    }
+    /* a value too long for the report is cut with "..." */
+    {
+        static char la[8192], lb[8192];
+        char longv[2000];
+        memset(longv, 'x', sizeof longv - 1);
+        longv[sizeof longv - 1] = 0;
+        snprintf(la, sizeof la, HDR "{\"tick\":2,\"type\":\"t\",\"s\":\"%sa\"}\n", longv);
+        snprintf(lb, sizeof lb, HDR "{\"tick\":2,\"type\":\"t\",\"s\":\"%sb\"}\n", longv);
+        d = cmp(la, lb);
+        CHECK_INT(d.kind, QR_DIFF_FIELD);
+        CHECK_INT(strlen(d.value_a), sizeof d.value_a - 1);
+        CHECK_STR(d.value_a + sizeof d.value_a - 4, "...");
+    }
+    /* not an object we can read: duplicate keys, trailing junk, bad tokens */
+    d = cmp(HDR "{\"tick\":1,\"type\":\"t\",\"a\":1,\"a\":2}\n",
+            HDR "{\"tick\":1,\"type\":\"t\",\"a\":1,\"a\":3}\n");
+    CHECK_INT(d.kind, QR_DIFF_RAW);
+    d = cmp(HDR "{\"tick\":1,\"type\":\"t\",\"a\":1} x\n", HDR "{\"tick\":1,\"type\":\"t\",\"a\":2}\n");
+    CHECK_INT(d.kind, QR_DIFF_RAW);
+    d = cmp(HDR "{\"tick\":1,\"type\":\"t\",\"a\":tru}\n", HDR "{\"tick\":1,\"type\":\"t\",\"a\":true}\n");
+    CHECK_INT(d.kind, QR_DIFF_RAW);
+    d = cmp(HDR "{\"tick\":1,\"type\":\"t\",\"a\":[1,2}\n", HDR "{\"tick\":1,\"type\":\"t\",\"a\":[1,3]}\n");
+    CHECK_INT(d.kind, QR_DIFF_RAW);
+    d = cmp(HDR "{\"tick\":1,\"type\":\"t\",\"a\":\"x\\q\"}\n", HDR "{\"tick\":1,\"type\":\"t\",\"a\":\"y\"}\n");
+    CHECK_INT(d.kind, QR_DIFF_RAW);
+    /* strings holding brackets, commas and escaped quotes are one value */
+    d = cmp(HDR "{\"tick\":1,\"type\":\"t\",\"a\":\"[,\\\"}\",\"b\":1}\n",
+            HDR "{\"tick\":1,\"type\":\"t\",\"a\":\"[,\\\"}\",\"b\":2}\n");
+    CHECK_INT(d.kind, QR_DIFF_FIELD);
+    CHECK_STR(d.field, "b");
+    /* a key only one side has */
+    d = cmp(HDR "{\"tick\":1,\"type\":\"t\"}\n", HDR "{\"tick\":1,\"type\":\"t\",\"n\":[]}\n");
+    CHECK_INT(d.kind, QR_DIFF_FIELD);
+    CHECK_STR(d.field, "n");
+    CHECK_STR(d.value_a, "(missing)");
+    CHECK_STR(d.value_b, "[]");
+
     /* unreadable */
     qr_error e;
     CHECK_INT(qr_compare_paths("/nonexistent/a", "/nonexistent/b", &d, &e), QR_ERR_IO);

@@ -9,6 +9,14 @@
 
 static qr_pack *pack;
 
+static const char *fmt(const qk_event *ev)
+{
+    static char buf[QR_EVENT_LINE_MAX + 1];
+    size_t n = qr_event_format(pack, ev, buf);
+    buf[n < QR_EVENT_LINE_MAX ? n : QR_EVENT_LINE_MAX] = 0;
+    return buf;
+}
+
 static void line(const qk_event *ev, const char *want)
 {
     char buf[QR_EVENT_LINE_MAX + 1];
@@ -119,6 +127,62 @@ int main(void)
     CHECK_STR(qk_subsys_name(QK_SUB_ENTITIES), "entities");
     CHECK_STR(qk_subsys_name(QK_SUB_LIGHT), "light");
 
+    /* light_commit: txn as a decimal u64, chunks as [[cx,cz,geometry,light],...] */
+    memset(&ev, 0, sizeof ev);
+    ev.tick = 5;
+    ev.type = QK_EV_LIGHT_COMMIT;
+    ev.u.commit.txn = 17;
+    ev.u.commit.player = 1;
+    ev.u.commit.cause = QK_CAUSE_PLACE;
+    ev.u.commit.x = -1;
+    ev.u.commit.y = 7;
+    ev.u.commit.z = 0;
+    ev.u.commit.n_chunks = 2;
+    ev.u.commit.chunks[0] = (qk_commit_chunk){-1, 0, 2, 3};
+    ev.u.commit.chunks[1] = (qk_commit_chunk){0, 0, 1, 4};
+    line(&ev, "{\"tick\":5,\"type\":\"light_commit\",\"txn\":17,\"player\":1,"
+              "\"cause\":\"place\",\"x\":-1,\"y\":7,\"z\":0,"
+              "\"chunks\":[[-1,0,2,3],[0,0,1,4]]}\n");
+    ev.u.commit.cause = QK_CAUSE_GENERATE;
+    ev.u.commit.player = 0;
+    ev.u.commit.n_chunks = 1;
+    line(&ev, "{\"tick\":5,\"type\":\"light_commit\",\"txn\":17,\"player\":0,"
+              "\"cause\":\"generate\",\"x\":-1,\"y\":7,\"z\":0,"
+              "\"chunks\":[[-1,0,2,3]]}\n");
+    ev.u.commit.cause = QK_CAUSE_UNDO;
+    CHECK(strstr(fmt(&ev), "\"cause\":\"undo\"") != NULL);
+
+    /* The longest line any event can make: a light_commit with 9 chunks and
+     * every number at its widest (the cause name too: "generate").  It
+     * must fit QR_EVENT_LINE_MAX, which the runner's buffer relies on. */
+    memset(&ev, 0, sizeof ev);
+    ev.tick = UINT64_MAX;
+    ev.type = QK_EV_LIGHT_COMMIT;
+    ev.u.commit.txn = UINT64_MAX;
+    ev.u.commit.player = UINT32_MAX;
+    ev.u.commit.cause = QK_CAUSE_GENERATE;
+    ev.u.commit.x = ev.u.commit.y = ev.u.commit.z = INT32_MIN;
+    ev.u.commit.n_chunks = QK_TXN_MAX_CHUNKS;
+    for (int i = 0; i < QK_TXN_MAX_CHUNKS; i++)
+        ev.u.commit.chunks[i] = (qk_commit_chunk){INT32_MIN, INT32_MIN, UINT64_MAX, UINT64_MAX};
+    char big[QR_EVENT_LINE_MAX + 64];
+    memset(big, 0x55, sizeof big);
+    size_t bn = qr_event_format(pack, &ev, big);
+    CHECK_INT(bn, 789); /* docs: qr.h's QR_EVENT_LINE_MAX comment */
+    CHECK(bn < QR_EVENT_LINE_MAX);
+    CHECK((unsigned char)big[QR_EVENT_LINE_MAX] == 0x55); /* nothing written past the max */
+    CHECK(big[bn - 1] == '\n');
+    big[bn] = 0;
+    CHECK(strstr(big, ",\"txn\":18446744073709551615,\"player\":4294967295,") != NULL);
+    CHECK(strstr(big, "\"chunks\":[[-2147483648,-2147483648,18446744073709551615,"
+                      "18446744073709551615],[") != NULL);
+    /* a count beyond the kernel's maximum is clamped, never overruns */
+    ev.u.commit.n_chunks = 1000;
+    CHECK_INT(qr_event_format(pack, &ev, big), bn);
+    /* Every other type is far shorter: the next longest, a block event with
+     * two 63-character block names or a player event with every qk_fx at
+     * its widest, stays under 340 bytes. */
+
     /* header, with a name needing escapes */
     char h[512];
     size_t n = qr_header_format("walk", 0xabcu, h, sizeof h);
@@ -136,17 +200,20 @@ int main(void)
     /* Schema: the text lists every type; the hash is pinned so that an
      * accidental change to the table fails here.  A deliberate change
      * updates this constant and every golden (quarry accept). */
-    char text[2048];
-    qr_schema_text(text, sizeof text);
+    char text[4096];
+    CHECK(qr_schema_text(text, sizeof text) < sizeof text);
     CHECK(strstr(text, "player:tick:u64,type:str,player:u32,x:fx,y:fx,z:fx,vx:fx,vy:fx,vz:fx,"
                        "yaw:u16,pitch:i16,ground:bool01\n") != NULL);
     CHECK(strstr(text, "digest:tick:u64,type:str,blocks:hex64,entities:hex64,light:hex64,"
                        "chain:hex64\n") != NULL);
+    CHECK(strstr(text, "light_commit:tick:u64,type:str,txn:u64,player:u32,cause:cause,x:i32,"
+                       "y:i32,z:i32,chunks:commit_chunks\n") != NULL);
     /* Changed on purpose with lighting (issue 3): the digest event gained
-     * its "light" key, so the hash moved from fb75814c1a1c29ef to this
-     * (recomputed as XXH3-64 of the text above) and every golden is
-     * re-accepted. */
-    CHECK_U64(qr_schema_hash(), UINT64_C(0xdd8e25f8e850837a));
+     * its "light" key (fb75814c1a1c29ef -> dd8e25f8e850837a); then edit
+     * transactions added the light_commit event with the u64 and
+     * commit_chunks kinds, giving this hash (XXH3-64 of the text above).
+     * Every golden is re-accepted each time. */
+    CHECK_U64(qr_schema_hash(), UINT64_C(0x59b61ddfeeed8b36));
     qr_pack_free(pack);
     return qt_report();
 }

@@ -1,8 +1,10 @@
 /*
  * test_run.c - determinism inside one process: every scenario in scenarios/
  * replayed twice in a row, then on two threads at once, then with a
- * snapshot/restore at several ticks, must give byte-identical streams.  The
- * second and third prove the runner and kernel keep no hidden global state.
+ * snapshot/restore at several ticks, then with light worker pools (alone
+ * and across restores), must give byte-identical streams.  The second and
+ * third prove the runner and kernel keep no hidden global state; the last
+ * that the worker count never reaches the output.
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, opendir */
 #include <dirent.h>
@@ -38,6 +40,7 @@ typedef struct job {
     const qr_scenario *sc;
     const uint64_t *restore_at;
     size_t n_restore_at;
+    unsigned threads;
     membuf out;
     qr_status st;
     size_t failed_expects;
@@ -47,7 +50,7 @@ static void *run_job(void *arg)
 {
     job *j = arg;
     qr_run_opts o = {.write = to_mem, .write_ud = &j->out, .restore_at = j->restore_at,
-                     .n_restore_at = j->n_restore_at};
+                     .n_restore_at = j->n_restore_at, .threads = j->threads};
     qr_run_result res;
     qr_error err;
     j->st = qr_run(j->sc, &o, &res, &err);
@@ -92,7 +95,16 @@ static void check_scenario(const char *path)
     CHECK_INT(restored.st, QR_OK);
     CHECK(same(&first, &restored));
 
-    job *all[] = {&first, &again, &t1, &t2, &restored};
+    job pooled = {.sc = sc, .threads = 4};
+    run_job(&pooled);
+    CHECK_INT(pooled.st, QR_OK);
+    CHECK(same(&first, &pooled));
+    job pooled_restored = {.sc = sc, .restore_at = at, .n_restore_at = 4, .threads = 3};
+    run_job(&pooled_restored);
+    CHECK_INT(pooled_restored.st, QR_OK);
+    CHECK(same(&first, &pooled_restored));
+
+    job *all[] = {&first, &again, &t1, &t2, &restored, &pooled, &pooled_restored};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(all[i]->out.p);
     qr_scenario_free(sc);

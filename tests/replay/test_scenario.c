@@ -147,10 +147,57 @@ int main(void)
     bad(HEAD "{\"expect\":\"lite\",\"tick\":1,\"pos\":[0,0,0],\"sky\":0}\n", 2, 11,
         "unknown expectation \"lite\" (expected one of block, player, event, light)");
 
+    /* undo: a transaction id 1..2^63-1, keys as strict as every op's */
+    st = parse(HEAD
+               "{\"tick\":7,\"op\":\"undo\",\"player\":9,\"seq\":4,\"txn\":17}\n"
+               "{\"tick\":8,\"op\":\"undo\",\"player\":2,\"txn\":9223372036854775807,"
+               "\"clock\":3,\"note\":\"largest id\"}\n",
+               &sc, &e);
+    CHECK_INT(st, QR_OK);
+    if (st == QR_OK) {
+        CHECK_INT(sc->n_inputs, 4);
+        const qk_input *u = &sc->inputs[2];
+        CHECK_INT(u->op, QK_OP_UNDO);
+        CHECK_INT(u->tick, 7);
+        CHECK_INT(u->player, 9);
+        CHECK_INT(u->seq, 4);
+        CHECK_U64(u->u.undo.txn, 17);
+        CHECK_INT(sc->input_lines[2], 2);
+        u = &sc->inputs[3];
+        CHECK_INT(u->player, 2);
+        CHECK_INT(u->seq, 1); /* the player's first input line */
+        CHECK_U64(u->clock, 3);
+        CHECK_U64(u->u.undo.txn, UINT64_C(9223372036854775807));
+        qr_scenario_free(sc);
+    } else {
+        qr_error_print(&e, stderr);
+    }
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"undo\"}\n", 2, 1,
+        "missing \"txn\" (an integer from 1 to 9223372036854775807)");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"undo\",\"txn\":0}\n", 2, 40,
+        "\"txn\" must be an integer from 1 to 9223372036854775807, got 0");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"undo\",\"txn\":-5}\n", 2, 40,
+        "\"txn\" must be an integer from 1 to 9223372036854775807, got -5");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"undo\",\"txn\":\"17\"}\n", 2, 40,
+        "got \"17\" (a string)");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"undo\",\"txn\":1.5}\n", 2, 40,
+        "(a number with a fraction)");
+    /* beyond 2^63 - 1 jansson refuses the line: a syntax error with a column */
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"undo\",\"txn\":18446744073709551615}\n", 2, 59,
+        "too big integer near '18446744073709551615' (integers in a scenario are at most "
+        "9223372036854775807)");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"undo\",\"txn\":3,\"pos\":[0,0,0]}\n", 2, 42,
+        "unknown key \"pos\" in a \"undo\" input line (expected one of tick, player, op, seq, "
+        "clock, note, txn)");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"jump\",\"txn\":3}\n", 2, 34,
+        "unknown key \"txn\" in a \"jump\" input line");
+    bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"undo\",\"txn\":3,\"seq\":4294967296}\n", 2,
+        48, "\"seq\" must be an integer from 0 to 4294967295");
+
     bad("", 1, 1, "empty file");
     bad("\n\n", 2, 1, "only blank lines");
     bad(HEAD "{\"tick\":1,\"player\":9,\"op\":\"jmp\"}\n", 2, 27,
-        "unknown op \"jmp\" (expected one of join, move, jump, place, break, select)");
+        "unknown op \"jmp\" (expected one of join, move, jump, place, break, select, undo)");
     bad(HEAD "{\"tick\":5,\"player\":9,\"op\":\"jump\"}\n{\"tick\":4,\"player\":9,\"op\":\"jump\"}\n",
         3, 9, "tick 4 goes backwards: line 2 is already at tick 5");
     bad(HEAD "{\"tick\":100,\"player\":9,\"op\":\"jump\"}\n", 2, 9, "past the end");

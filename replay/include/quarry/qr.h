@@ -183,7 +183,10 @@ void qr_scenario_free(qr_scenario *s);
 /* ===================================================================== */
 
 #define QR_EVENTS_FORMAT 1
-#define QR_EVENT_LINE_MAX 512 /* no canonical event line is longer */
+/* No canonical event line is longer.  The longest is a light_commit with
+ * QK_TXN_MAX_CHUNKS chunks and every number at its widest (789 bytes with
+ * the '\n'; tests/replay/test_events.c formats it). */
+#define QR_EVENT_LINE_MAX 1024
 
 /* XXH3-64 of the canonical schema text (qr_schema_text); goes in every
  * stream header as 16 lowercase hex digits. */
@@ -208,6 +211,33 @@ typedef int (*qr_write_fn)(void *ud, const void *buf, size_t len);
 void qr_hex64(uint64_t v, char *buf);
 
 /* ===================================================================== */
+/* Worker pool                                                           */
+/* ===================================================================== */
+
+/* A pthread pool that runs the kernel's light work (qk_workers, see
+ * qk_world_set_workers).  The thread calling run() is worker 0 and takes
+ * part; threads - 1 helper threads are workers 1..threads-1, each bound to
+ * its index, so no two tasks running at once share a worker index.  run()
+ * returns when every task is done; calls are serialised; a task must not
+ * call run() again.  Idle helpers sleep on a condition variable.  Worlds
+ * may share a pool (their run() calls take turns).  The event stream never
+ * depends on the pool or its size. */
+typedef struct qr_pool qr_pool;
+
+#define QR_POOL_MAX QK_MAX_WORKERS /* most threads a pool may have */
+
+/* Starts threads - 1 helper threads.  QR_ERR_INPUT if threads is not
+ * 1..QR_POOL_MAX; QR_ERR_NOMEM if memory or a thread could not be had
+ * (nothing is left running then).  *out is NULL on error. */
+qr_status qr_pool_create(unsigned threads, qr_pool **out);
+/* The qk_workers that runs tasks on p (count = threads).  Valid while p
+ * lives. */
+qk_workers qr_pool_workers(qr_pool *p);
+/* Stops and joins the helpers and frees the pool; NULL is fine.  No run()
+ * may be in progress. */
+void qr_pool_free(qr_pool *p);
+
+/* ===================================================================== */
 /* Running scenarios                                                     */
 /* ===================================================================== */
 
@@ -217,6 +247,19 @@ typedef struct qr_run_opts {
     void *write_ud;
     const uint64_t *restore_at; /* before these ticks: snapshot, destroy, */
     size_t n_restore_at;        /* restore, continue (output must not change) */
+    /* Light workers: 0 or 1 runs the light work on the calling thread (no
+     * pool, no qk_world_set_workers); N > 1 (up to QR_POOL_MAX) starts a
+     * qr_pool of N for the run and hands it to the world after creating
+     * it and after every restore.  The output must not change. */
+    unsigned threads;
+    /* Hooks for tools that inspect a run (either may be NULL; ud is
+     * passed to both).  on_event sees every kernel event as it is written;
+     * on_tick runs after each step (and its expectations) with the world
+     * as it is between steps: queries only, never step, restore or
+     * destroy it.  Neither changes the output. */
+    void (*on_event)(void *ud, const qk_event *ev);
+    void (*on_tick)(void *ud, const qk_world *w, uint64_t tick);
+    void *hook_ud;
 } qr_run_opts;
 
 typedef struct qr_expect_result {
@@ -268,7 +311,10 @@ typedef struct qr_diff {
     uint64_t tick;
     char type_a[32], type_b[32];
     char field[64];         /* first differing key (FIELD, HEADER) */
-    char value_a[256], value_b[256];
+    char value_a[640], value_b[640]; /* its values as compact JSON text, whole
+                               up to 639 bytes (any value of a canonical
+                               line, a light_commit's 9 chunks included);
+                               a longer one is cut and ends in "..." */
     char fields[256];       /* HEADER: every differing key; DIGEST: every
                                differing subsystem; comma separated */
     char next[256];         /* END_A/END_B: the longer stream's next line */
