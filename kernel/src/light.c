@@ -3,10 +3,12 @@
  *
  * Every operation works on a region: the 3x3 chunk columns around a centre
  * column, addressed with region-local coordinates X, Z in 0..47 and Y in
- * 0..255.  Queue entries pack X (6 bits), Z (6), Y (8) and a level (4).
+ * 0..255, or as (s, i): the region section s (0..143) and the voxel index
+ * i inside it.  Queue entries pack i (12 bits), s (8) and a level (4).
  *
- * An edit (qk__light_block_changed) does, for each channel:
- *   1. update the column's heightmap (skylight sources move with it);
+ * An edit's transaction (exec_edit; the heightmap moved with the block,
+ * so skylight sources already did) does, for each channel:
+ *   1. (nothing: see above)
  *   2. zero the voxels whose source vanished or that became opaque, and
  *      queue them for removal with their old level;
  *   3. removal (reverse BFS): a neighbour dimmer than the removed level may
@@ -26,6 +28,18 @@
  * qk__light_commit swaps the copies in.  Blocks for arrays come from a
  * qk__scratch, so workers run without the caller's allocator.
  *
+ * Cost.  The BFS does a few loads per neighbour: a step is i +- 1, 16 or
+ * 256 inside a section and wraps to the next section only at its faces;
+ * the popped voxel's section is looked up once and its same-section
+ * neighbours are read and written through its array; a section's opacity
+ * is classified once per region from its palette (all clear, all opaque,
+ * or a 16-bit mask over a 4-bit palette), so no block is decoded in open
+ * air or solid rock; the first write to a section (copy on write, array
+ * for a uniform section) is the slow path, later ones go straight to the
+ * cached array (region.wr).  Voxels that get level 1 are never queued.
+ *
+ * Storage, scratch, commits and queries live in light_store.c.
+ *
  * A full relight of a column seeds skylight directly (15 above the
  * heightmap, written per section, uniform where possible) and queues only
  * the sky voxels next to a column whose roof is higher, i.e. where skylight
@@ -41,142 +55,55 @@
 #include "txn.h"
 #include "world.h"
 
-/* ---- nibble storage ---------------------------------------------------- */
-
-#define NIBBLE_BYTES (QK_SECTION_VOXELS / 2)
-
-static inline uint8_t nib_get(const qk__nibbles *n, uint32_t i)
-{
-    return n->data ? (uint8_t)((n->data[i >> 1] >> ((i & 1u) * 4)) & 15u) : n->uniform;
-}
-
-static void nib_release(qk__mem *m, qk__nibbles *n)
-{
-    qk__mem_free(m, n->data, NIBBLE_BYTES);
-    n->data = NULL;
-}
-
-void qk__light_free(qk__mem *m, qk__chunk_light *l)
-{
-    for (int ch = 0; ch < 2; ch++)
-        for (int s = 0; s < QK_SECTIONS; s++) {
-            nib_release(m, &l->ch[ch][s]);
-            l->ch[ch][s].uniform = 0;
-        }
-}
-
-/* ---- scratch ----------------------------------------------------------- */
-
-static uint8_t *scratch_block(qk_world *w, qk__scratch *s)
-{
-    if (s->n_blocks)
-        return s->blocks[--s->n_blocks];
-    if (s->can_grow)
-        return qk__mem_alloc(&w->mem, NIBBLE_BYTES);
-    s->starved = true;
-    return NULL;
-}
-
-void qk__scratch_put(qk_world *w, qk__scratch *s, uint8_t *block)
-{
-    if (!block)
-        return;
-    if (s->n_blocks < s->cap_blocks)
-        s->blocks[s->n_blocks++] = block;
-    else
-        qk__mem_free(&w->mem, block, NIBBLE_BYTES);
-}
-
-static qk_status q_reserve(qk__mem *m, qk__lightq *q, size_t cap)
-{
-    if (q->cap >= cap)
-        return QK_OK;
-    uint32_t *v = qk__mem_alloc(m, cap * sizeof *v);
-    if (!v)
-        return QK_ERR_NOMEM;
-    if (q->v)
-        memcpy(v, q->v, q->tail * sizeof *v);
-    qk__mem_free(m, q->v, q->cap * sizeof *v);
-    q->v = v;
-    q->cap = cap;
-    return QK_OK;
-}
-
-qk_status qk__scratch_reserve(qk_world *w, qk__scratch *s, uint32_t cap, uint32_t blocks,
-                              size_t qcap)
-{
-    for (int i = 0; i < 2; i++)
-        if (q_reserve(&w->mem, &s->q[i], qcap) != QK_OK)
-            return QK_ERR_NOMEM;
-    cap = cap > blocks ? cap : blocks;
-    if (s->cap_blocks < cap) {
-        uint8_t **v = qk__mem_alloc(&w->mem, cap * sizeof *v);
-        if (!v)
-            return QK_ERR_NOMEM;
-        if (s->n_blocks)
-            memcpy(v, s->blocks, s->n_blocks * sizeof *v);
-        qk__mem_free(&w->mem, s->blocks, s->cap_blocks * sizeof *v);
-        s->blocks = v;
-        s->cap_blocks = cap;
-    }
-    while (s->n_blocks < blocks) {
-        uint8_t *b = qk__mem_alloc(&w->mem, NIBBLE_BYTES);
-        if (!b)
-            return QK_ERR_NOMEM;
-        s->blocks[s->n_blocks++] = b;
-    }
-    return QK_OK;
-}
-
-void qk__scratch_free(qk_world *w, qk__scratch *s)
-{
-    for (int i = 0; i < 2; i++) {
-        qk__mem_free(&w->mem, s->q[i].v, s->q[i].cap * sizeof *s->q[i].v);
-        memset(&s->q[i], 0, sizeof s->q[i]);
-    }
-    while (s->n_blocks)
-        qk__mem_free(&w->mem, s->blocks[--s->n_blocks], NIBBLE_BYTES);
-    qk__mem_free(&w->mem, s->blocks, s->cap_blocks * sizeof *s->blocks);
-    s->blocks = NULL;
-    s->cap_blocks = 0;
-}
-
-/* ---- queues ------------------------------------------------------------ */
-
-static inline uint32_t pack(uint32_t X, uint32_t Y, uint32_t Z, uint32_t level)
-{
-    return X | Z << 6 | Y << 12 | level << 20;
-}
-
 /* ---- regions ----------------------------------------------------------- */
+
+/* A region's sections are numbered s = column * 16 + section (column
+ * cidx(X, Z) = X/16*3 + Z/16, 0..8), so s is 0..143 and a voxel is (s, i)
+ * with i its index inside the section (vidx).  Stepping to a neighbour is
+ * i +- 1, 16 or 256 inside a section (most steps) and s +- 48, 16 or 1 with
+ * i wrapped to the far face across a section face. */
+#define RSECS (9 * QK_SECTIONS)
+
+/* Opacity of a region section, classified on first use (opq_classify). */
+enum {
+    OPQ_UNKNOWN = 0,
+    OPQ_CLEAR,   /* no opaque voxel */
+    OPQ_SOLID,   /* every voxel opaque, or the column is not loaded */
+    OPQ_NIBBLE,  /* bits 4, mixed: omask says which palette entries are opaque */
+    OPQ_LOOKUP   /* bits 8 or 16, mixed: look each voxel's block up */
+};
 
 typedef struct region {
     qk_world *w;
-    int32_t cx0, cz0;    /* chunk coordinates of region-local (0, 0) */
     qk__chunk *c[9];     /* [X/16*3 + Z/16]; NULL: not loaded */
-    qk__nibbles *lt[2][9][QK_SECTIONS]; /* where reads (and writes) go */
+    qk__nibbles *lt[2][RSECS]; /* [ch][s]: where reads (and writes) go; NULL: not loaded */
+    uint8_t *wr[2][RSECS];     /* [ch][s]: lt's array once a write may go straight
+                                * into it (made writable, stale marked), else NULL */
     qk__overlay *ov;     /* NULL: write the columns in place */
     qk__scratch *s;
     qk_status st;        /* first failure (sticky) */
+    uint8_t okind[RSECS];      /* OPQ_*, per section */
+    uint16_t omask[RSECS];     /* OPQ_NIBBLE: bit k set if palette entry k is opaque */
+    const uint8_t *odata[RSECS]; /* OPQ_NIBBLE: the section's packed indices */
 } region;
 
 static void region_init(region *r, qk_world *w, int32_t cx, int32_t cz, qk__overlay *ov,
                         qk__scratch *s)
 {
     r->w = w;
-    r->cx0 = cx - 1;
-    r->cz0 = cz - 1;
     r->ov = ov;
     r->s = s;
     r->st = QK_OK;
+    memset(r->wr, 0, sizeof r->wr);
+    memset(r->okind, 0, sizeof r->okind);
     for (int i = 0; i < 9; i++) {
         qk__chunk *c = qk__world_chunk(w, cx - 1 + i / 3, cz - 1 + i % 3);
         r->c[i] = c;
         for (int ch = 0; ch < 2; ch++)
             for (int sec = 0; sec < QK_SECTIONS; sec++)
-                r->lt[ch][i][sec] = !c ? NULL
-                                    : ov && (ov->mask[ch][i] & (1u << sec)) ? &ov->sec[ch][i][sec]
-                                                                             : &c->light.ch[ch][sec];
+                r->lt[ch][i * 16 + sec] = !c ? NULL
+                                         : ov && (ov->mask[ch][i] & (1u << sec)) ? &ov->sec[ch][i][sec]
+                                                                                  : &c->light.ch[ch][sec];
     }
 }
 
@@ -190,22 +117,95 @@ static inline unsigned cidx(uint32_t X, uint32_t Z)
     return (X >> 4) * 3 + (Z >> 4);
 }
 
+static inline unsigned sidx(uint32_t X, uint32_t Y, uint32_t Z)
+{
+    return cidx(X, Z) * 16 + (Y >> 4);
+}
+
 static inline qk__chunk *rchunk(const region *r, uint32_t X, uint32_t Z)
 {
     return r->c[cidx(X, Z)];
 }
 
+enum { STEP_OUT = 0, STEP_SAME, STEP_ACROSS };
+
+/* Neighbour d (+X, -X, +Y, -Y, +Z, -Z) of voxel (s, i): STEP_SAME inside
+ * the same section (ns = s), STEP_ACROSS in the next one, STEP_OUT
+ * outside the region.  Constant d folds the switch away. */
+static inline int step(int d, unsigned s, uint32_t i, unsigned *ns, uint32_t *ni)
+{
+    *ns = s;
+    switch (d) {
+    case 0:
+        if ((i & 15u) != 15u) { *ni = i + 1; return STEP_SAME; }
+        *ns = s + 48; *ni = i - 15; return s < 2 * 48 ? STEP_ACROSS : STEP_OUT;
+    case 1:
+        if (i & 15u) { *ni = i - 1; return STEP_SAME; }
+        *ns = s - 48; *ni = i + 15; return s >= 48 ? STEP_ACROSS : STEP_OUT;
+    case 2:
+        if (i < 15u << 8) { *ni = i + 256; return STEP_SAME; }
+        *ns = s + 1; *ni = i - (15u << 8); return (s & 15u) != 15u ? STEP_ACROSS : STEP_OUT;
+    case 3:
+        if (i >= 256u) { *ni = i - 256; return STEP_SAME; }
+        *ns = s - 1; *ni = i + (15u << 8); return (s & 15u) != 0 ? STEP_ACROSS : STEP_OUT;
+    case 4:
+        if ((i & 0xF0u) != 0xF0u) { *ni = i + 16; return STEP_SAME; }
+        *ns = s + 16; *ni = i - 0xF0u; return (s >> 4) % 3 != 2 ? STEP_ACROSS : STEP_OUT;
+    default:
+        if (i & 0xF0u) { *ni = i - 16; return STEP_SAME; }
+        *ns = s - 16; *ni = i + 0xF0u; return (s >> 4) % 3 != 0 ? STEP_ACROSS : STEP_OUT;
+    }
+}
+
+/* ---- queues ------------------------------------------------------------ */
+
+/* An entry is a voxel (s, i) and a level: i | s << 12 | level << 20. */
+static inline uint32_t entry(unsigned s, uint32_t i, uint32_t level)
+{
+    return i | s << 12 | level << 20;
+}
+
+static inline uint32_t pack(uint32_t X, uint32_t Y, uint32_t Z, uint32_t level)
+{
+    return entry(sidx(X, Y, Z), vidx(X, Y, Z), level);
+}
+
+static void push_grow(region *r, qk__lightq *q, uint32_t e)
+{
+    if (!r->s->can_grow || qk__lightq_reserve(&r->w->mem, q, q->cap ? q->cap * 2 : 4096) != QK_OK) {
+        r->s->starved = !r->s->can_grow;
+        r->st = QK_ERR_NOMEM;
+        return;
+    }
+    q->v[q->tail++] = e;
+}
+
+static inline void push(region *r, qk__lightq *q, uint32_t e)
+{
+    if (q->tail < q->cap)
+        q->v[q->tail++] = e;
+    else
+        push_grow(r, q, e);
+}
+
+/* ---- reads and writes ---------------------------------------------------- */
+
+static inline uint8_t get_at(const region *r, int ch, unsigned s, uint32_t i)
+{
+    const qk__nibbles *n = r->lt[ch][s];
+    return n ? qk__nib_get(n, i) : 0;
+}
+
 static inline uint8_t get(const region *r, int ch, uint32_t X, uint32_t Y, uint32_t Z)
 {
-    const qk__nibbles *n = r->lt[ch][cidx(X, Z)][Y >> 4];
-    return n ? nib_get(n, vidx(X, Y, Z)) : 0;
+    return get_at(r, ch, sidx(X, Y, Z), vidx(X, Y, Z));
 }
 
 /* The nibbles a write to (ch, column ci, section sec) must go to: in place,
  * the column's; in a transaction, its private copy, made on first use. */
 static qk__nibbles *writable(region *r, int ch, unsigned ci, unsigned sec)
 {
-    qk__nibbles *n = r->lt[ch][ci][sec];
+    qk__nibbles *n = r->lt[ch][ci * 16 + sec];
     if (!r->ov) {
         r->c[ci]->light.stale |= (uint16_t)(1u << sec);
         return n;
@@ -216,65 +216,131 @@ static qk__nibbles *writable(region *r, int ch, unsigned ci, unsigned sec)
     p->uniform = n->uniform;
     p->data = NULL;
     if (n->data) {
-        p->data = scratch_block(r->w, r->s);
+        p->data = qk__scratch_block(r->w, r->s);
         if (!p->data) {
             r->st = QK_ERR_NOMEM;
             return NULL;
         }
-        memcpy(p->data, n->data, NIBBLE_BYTES);
+        memcpy(p->data, n->data, QK_NIBBLE_BYTES);
     }
     r->ov->mask[ch][ci] |= (uint16_t)(1u << sec);
-    r->lt[ch][ci][sec] = p;
+    r->lt[ch][ci * 16 + sec] = p;
     return p;
+}
+
+/* The slow half of set_at, once per section and channel: makes it
+ * writable and gives a uniform section an array (unless v is its value:
+ * nothing to write, NULL).  Caches the array in r->wr.  NULL on failure. */
+static uint8_t *writable_array(region *r, int ch, unsigned s, uint8_t v)
+{
+    qk__nibbles *n = writable(r, ch, s >> 4, s & 15u);
+    if (!n)
+        return NULL;
+    if (!n->data) {
+        if (v == n->uniform)
+            return NULL;
+        n->data = qk__scratch_block(r->w, r->s);
+        if (!n->data) {
+            r->st = QK_ERR_NOMEM;
+            return NULL;
+        }
+        memset(n->data, n->uniform * 0x11, QK_NIBBLE_BYTES);
+    }
+    r->wr[ch][s] = n->data;
+    return n->data;
+}
+
+static inline void set_at(region *r, int ch, unsigned s, uint32_t i, uint8_t v)
+{
+    uint8_t *d = r->wr[ch][s];
+    if (!d && !(d = writable_array(r, ch, s, v)))
+        return;
+    qk__nib_put(d, i, v);
 }
 
 static void set(region *r, int ch, uint32_t X, uint32_t Y, uint32_t Z, uint8_t v)
 {
-    qk__nibbles *n = writable(r, ch, cidx(X, Z), Y >> 4);
-    if (!n)
-        return;
-    if (!n->data) {
-        if (v == n->uniform)
-            return;
-        n->data = scratch_block(r->w, r->s);
-        if (!n->data) {
-            r->st = QK_ERR_NOMEM;
-            return;
-        }
-        memset(n->data, n->uniform * 0x11, NIBBLE_BYTES);
-    }
-    uint32_t i = vidx(X, Y, Z);
-    unsigned shift = (i & 1u) * 4;
-    n->data[i >> 1] = (uint8_t)((n->data[i >> 1] & ~(15u << shift)) | ((unsigned)v << shift));
+    set_at(r, ch, sidx(X, Y, Z), vidx(X, Y, Z), v);
 }
 
 /* A whole section of one channel becomes uniform v. */
 static void fill(region *r, int ch, unsigned ci, unsigned sec, uint8_t v)
 {
-    qk__nibbles *n = r->lt[ch][ci][sec];
+    qk__nibbles *n = r->lt[ch][ci * 16 + sec];
     if (r->ov && !(r->ov->mask[ch][ci] & (1u << sec))) {
         n = &r->ov->sec[ch][ci][sec];
         n->data = NULL;
         r->ov->mask[ch][ci] |= (uint16_t)(1u << sec);
-        r->lt[ch][ci][sec] = n;
+        r->lt[ch][ci * 16 + sec] = n;
     } else if (!r->ov) {
         r->c[ci]->light.stale |= (uint16_t)(1u << sec);
     }
     qk__scratch_put(r->w, r->s, n->data);
     n->data = NULL;
     n->uniform = v;
+    r->wr[ch][ci * 16 + sec] = NULL;
 }
 
-static inline const qk_block_def *block(const region *r, uint32_t X, uint32_t Y, uint32_t Z)
+/* Classifies section s's opacity from its palette (or uniform id): a
+ * registry lookup per palette entry, once per region and section. */
+static unsigned opq_classify(region *r, unsigned s)
 {
-    const qk__chunk *c = rchunk(r, X, Z);
-    return &r->w->blocks[qk__chunk_get(c, X & 15u, Y, Z & 15u)];
+    const qk__chunk *c = r->c[s >> 4];
+    unsigned k;
+    if (!c) {
+        k = OPQ_SOLID;
+    } else {
+        const qk__section *sec = &c->sec[s & 15u];
+        if (sec->bits == 0) {
+            k = r->w->blocks[sec->uniform].opaque ? OPQ_SOLID : OPQ_CLEAR;
+        } else if (sec->bits == 16) {
+            k = OPQ_LOOKUP;
+        } else {
+            unsigned n_opaque = 0, mask = 0;
+            for (unsigned p = 0; p < sec->pal_len; p++)
+                if (r->w->blocks[sec->palette[p]].opaque) {
+                    mask |= p < 16 ? 1u << p : 0;
+                    n_opaque++;
+                }
+            k = n_opaque == 0 ? OPQ_CLEAR : n_opaque == sec->pal_len ? OPQ_SOLID
+                : sec->bits == 4 ? OPQ_NIBBLE : OPQ_LOOKUP;
+            r->omask[s] = (uint16_t)mask;
+            r->odata[s] = sec->data;
+        }
+    }
+    r->okind[s] = (uint8_t)k;
+    return k;
 }
 
-/* Unloaded voxels count as opaque: light neither enters nor leaves them. */
-static inline bool opaque(const region *r, uint32_t X, uint32_t Y, uint32_t Z)
+static bool opaque_slow(region *r, unsigned s, uint32_t i);
+
+/* Unloaded voxels count as opaque: light neither enters nor leaves them.
+ * O(1), and no block decoding in uniform sections (open air, solid rock)
+ * nor registry lookups in 4-bit palette sections. */
+static inline bool opaque_at(region *r, unsigned s, uint32_t i)
 {
-    return !rchunk(r, X, Z) || block(r, X, Y, Z)->opaque;
+    unsigned k = r->okind[s];
+    if (k == OPQ_CLEAR)
+        return false;
+    if (k == OPQ_NIBBLE)
+        return (r->omask[s] >> qk__nib_at(r->odata[s], i)) & 1u;
+    if (k == OPQ_SOLID)
+        return true;
+    return opaque_slow(r, s, i);
+}
+
+/* opaque_at's other cases: a section seen for the first time, and wide
+ * palettes. */
+static bool opaque_slow(region *r, unsigned s, uint32_t i)
+{
+    if (r->okind[s] == OPQ_UNKNOWN && opq_classify(r, s) != OPQ_LOOKUP)
+        return opaque_at(r, s, i);
+    return r->w->blocks[qk__section_get(&r->c[s >> 4]->sec[s & 15u], i)].opaque;
+}
+
+static inline bool opaque(region *r, uint32_t X, uint32_t Y, uint32_t Z)
+{
+    return opaque_at(r, sidx(X, Y, Z), vidx(X, Y, Z));
 }
 
 static inline int16_t height(const region *r, uint32_t X, uint32_t Z)
@@ -283,86 +349,132 @@ static inline int16_t height(const region *r, uint32_t X, uint32_t Z)
     return c ? c->light.height[(Z & 15u) * 16 + (X & 15u)] : -1;
 }
 
-static inline uint8_t source(const region *r, int ch, uint32_t X, uint32_t Y, uint32_t Z)
+/* Source level of voxel (s, i); 0 in unloaded columns.  The heightmap
+ * index z*16+x is i's low byte. */
+static inline uint8_t source_at(const region *r, int ch, unsigned s, uint32_t i)
 {
-    if (!rchunk(r, X, Z))
+    const qk__chunk *c = r->c[s >> 4];
+    if (!c)
         return 0;
     if (ch == QK_LIGHT_SKY)
-        return (int)Y > height(r, X, Z) ? 15 : 0;
-    return block(r, X, Y, Z)->emissive;
-}
-
-static void push(region *r, qk__lightq *q, uint32_t e)
-{
-    if (q->tail == q->cap) {
-        if (!r->s->can_grow || q_reserve(&r->w->mem, q, q->cap ? q->cap * 2 : 4096) != QK_OK) {
-            r->s->starved = !r->s->can_grow;
-            r->st = QK_ERR_NOMEM;
-            return;
-        }
-    }
-    q->v[q->tail++] = e;
+        return (int)((s & 15u) * 16 + (i >> 8)) > c->light.height[i & 255u] ? 15 : 0;
+    return r->w->blocks[qk__section_get(&c->sec[s & 15u], i)].emissive;
 }
 
 static const int8_t dirs[6][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
 
-/* Neighbour d of (X, Y, Z) inside the region, or false. */
-static inline bool step_to(uint32_t X, uint32_t Y, uint32_t Z, int d, uint32_t *nx, uint32_t *ny,
-                           uint32_t *nz)
+/* ---- propagation ------------------------------------------------------- */
+
+/* One step of the increase BFS: the neighbour (step d of (s, i)) gets
+ * level nl if it is dimmer and clear.  Dimmer is tested first: it is the
+ * cheaper test and fails for most neighbours (unloaded ones read 0 and
+ * then fail the second).  `here` is section s's writable array when its
+ * opacity needs no lookup beyond the nibble palette (else NULL): then a
+ * neighbour in the same section - most of them - is read, tested and
+ * written through it directly, its opacity read from `blocks` (the
+ * section's 4-bit indices, NULL if it is all clear) and `mask` (omask).
+ * Inlined with a constant d. */
+static inline void offer(region *r, int ch, qk__lightq *q, int d, unsigned s, uint32_t i,
+                         uint8_t nl, uint8_t *here, const uint8_t *blocks, unsigned mask)
 {
-    *nx = X + (uint32_t)(int32_t)dirs[d][0];
-    *ny = Y + (uint32_t)(int32_t)dirs[d][1];
-    *nz = Z + (uint32_t)(int32_t)dirs[d][2];
-    return *nx < 48 && *ny < 256 && *nz < 48; /* wraps below 0 to large */
+    unsigned ns;
+    uint32_t ni;
+    int where = step(d, s, i, &ns, &ni);
+    if (where == STEP_SAME && here) {
+        if (qk__nib_at(here, ni) < nl && !(blocks && ((mask >> qk__nib_at(blocks, ni)) & 1u))) {
+            qk__nib_put(here, ni, nl);
+            if (nl > 1)
+                push(r, q, entry(s, ni, 0));
+        }
+    } else if (where != STEP_OUT && get_at(r, ch, ns, ni) < nl && !opaque_at(r, ns, ni)) {
+        set_at(r, ch, ns, ni, nl);
+        if (nl > 1)
+            push(r, q, entry(ns, ni, 0));
+    }
 }
 
 /* Increase BFS over the queue (entries' levels are ignored: the current
- * level is read).  O(voxels lit). */
+ * level is read).  O(voxels lit); a neighbour that gets level 1 is not
+ * queued, as it could light nothing.  The popped voxel's section is looked
+ * up once: its array stays put while the voxel is expanded (writes to other
+ * sections never move it). */
 static void increase(region *r, int ch, qk__lightq *q)
 {
     while (q->head < q->tail) {
         uint32_t e = q->v[q->head++];
-        uint32_t X = e & 63u, Z = (e >> 6) & 63u, Y = (e >> 12) & 255u;
-        uint8_t l = get(r, ch, X, Y, Z);
+        unsigned s = (e >> 12) & 255u;
+        uint32_t i = e & 4095u;
+        uint8_t *here = r->wr[ch][s];
+        unsigned k = r->okind[s];
+        if (k == OPQ_UNKNOWN)
+            k = opq_classify(r, s);
+        if (k != OPQ_CLEAR && k != OPQ_NIBBLE)
+            here = NULL;
+        const uint8_t *blocks = k == OPQ_NIBBLE ? r->odata[s] : NULL;
+        unsigned mask = k == OPQ_NIBBLE ? r->omask[s] : 0;
+        uint8_t l = here ? qk__nib_at(here, i) : get_at(r, ch, s, i);
         if (l <= 1)
             continue;
-        for (int d = 0; d < 6; d++) {
-            uint32_t nx, ny, nz;
-            if (!step_to(X, Y, Z, d, &nx, &ny, &nz) || opaque(r, nx, ny, nz))
-                continue;
-            if (get(r, ch, nx, ny, nz) < l - 1) {
-                set(r, ch, nx, ny, nz, (uint8_t)(l - 1));
-                push(r, q, pack(nx, ny, nz, 0));
-            }
-        }
+        uint8_t nl = (uint8_t)(l - 1);
+        offer(r, ch, q, 0, s, i, nl, here, blocks, mask);
+        offer(r, ch, q, 1, s, i, nl, here, blocks, mask);
+        offer(r, ch, q, 2, s, i, nl, here, blocks, mask);
+        offer(r, ch, q, 3, s, i, nl, here, blocks, mask);
+        offer(r, ch, q, 4, s, i, nl, here, blocks, mask);
+        offer(r, ch, q, 5, s, i, nl, here, blocks, mask);
     }
     q->head = q->tail = 0;
 }
 
+/* One step of the removal BFS from a voxel that held `old` (step d of
+ * (s, i)); see decrease.  `here` is section s's writable array (or NULL),
+ * used directly for neighbours in the same section.  Inlined with a
+ * constant d. */
+static inline void unlight(region *r, int ch, qk__lightq *dec, qk__lightq *inc, int d,
+                           unsigned s, uint32_t i, uint32_t old, uint8_t *here)
+{
+    unsigned ns;
+    uint32_t ni;
+    int where = step(d, s, i, &ns, &ni);
+    uint8_t nl;
+    if (where == STEP_SAME && here)
+        nl = qk__nib_at(here, ni);
+    else if (where != STEP_OUT && r->lt[ch][ns]) /* NULL: not loaded */
+        nl = qk__nib_get(r->lt[ch][ns], ni);
+    else
+        return;
+    if (nl == 0)
+        return;
+    if (nl < old) {
+        if (where == STEP_SAME && here)
+            qk__nib_put(here, ni, 0);
+        else
+            set_at(r, ch, ns, ni, 0);
+        push(r, dec, entry(ns, ni, nl));
+        if (source_at(r, ch, ns, ni))
+            push(r, inc, entry(ns, ni, 0));
+    } else {
+        push(r, inc, entry(ns, ni, 0));
+    }
+}
+
 /* Removal BFS: entries carry the level their voxel had before it was
  * zeroed.  Dimmer neighbours are zeroed and followed; brighter or equal
- * ones, and zeroed sources, go to `inc` for re-seeding and re-propagation. */
+ * ones, and zeroed sources, go to `inc` for re-seeding and re-propagation.
+ * O(voxels darkened). */
 static void decrease(region *r, int ch, qk__lightq *dec, qk__lightq *inc)
 {
     while (dec->head < dec->tail) {
         uint32_t e = dec->v[dec->head++];
-        uint32_t X = e & 63u, Z = (e >> 6) & 63u, Y = (e >> 12) & 255u, old = e >> 20;
-        for (int d = 0; d < 6; d++) {
-            uint32_t nx, ny, nz;
-            if (!step_to(X, Y, Z, d, &nx, &ny, &nz) || !rchunk(r, nx, nz))
-                continue;
-            uint8_t nl = get(r, ch, nx, ny, nz);
-            if (nl == 0)
-                continue;
-            if (nl < old) {
-                set(r, ch, nx, ny, nz, 0);
-                push(r, dec, pack(nx, ny, nz, nl));
-                if (source(r, ch, nx, ny, nz))
-                    push(r, inc, pack(nx, ny, nz, 0));
-            } else {
-                push(r, inc, pack(nx, ny, nz, 0));
-            }
-        }
+        unsigned s = (e >> 12) & 255u;
+        uint32_t i = e & 4095u, old = e >> 20;
+        uint8_t *here = r->wr[ch][s];
+        unlight(r, ch, dec, inc, 0, s, i, old, here);
+        unlight(r, ch, dec, inc, 1, s, i, old, here);
+        unlight(r, ch, dec, inc, 2, s, i, old, here);
+        unlight(r, ch, dec, inc, 3, s, i, old, here);
+        unlight(r, ch, dec, inc, 4, s, i, old, here);
+        unlight(r, ch, dec, inc, 5, s, i, old, here);
     }
     dec->head = dec->tail = 0;
 }
@@ -370,14 +482,15 @@ static void decrease(region *r, int ch, qk__lightq *dec, qk__lightq *inc)
 /* Every queued voxel gets at least its own source level. */
 static void reseed(region *r, int ch, qk__lightq *inc)
 {
-    for (size_t i = inc->head; i < inc->tail; i++) {
-        uint32_t e = inc->v[i];
-        uint32_t X = e & 63u, Z = (e >> 6) & 63u, Y = (e >> 12) & 255u;
-        if (!rchunk(r, X, Z))
+    for (size_t k = inc->head; k < inc->tail; k++) {
+        uint32_t e = inc->v[k];
+        unsigned s = (e >> 12) & 255u;
+        uint32_t i = e & 4095u;
+        if (!r->c[s >> 4])
             continue;
-        uint8_t s = source(r, ch, X, Y, Z);
-        if (s > get(r, ch, X, Y, Z))
-            set(r, ch, X, Y, Z, s);
+        uint8_t src = source_at(r, ch, s, i);
+        if (src > get_at(r, ch, s, i))
+            set_at(r, ch, s, i, src);
     }
 }
 
@@ -399,11 +512,14 @@ static bool section_has(const qk_world *w, const qk__section *s, bool want_opaqu
     return false;
 }
 
-/* Highest opaque y of local column (x, z) at or below `from`, or -1. */
-static int16_t scan_down(const qk_world *w, const qk__chunk *c, uint32_t x, uint32_t z, int from)
+/* Highest opaque y of local column (x, z) at or below `from`, or -1.
+ * has[s] (NULL: asked of the palette as needed): section s may hold an
+ * opaque block. */
+static int16_t scan_down(const qk_world *w, const qk__chunk *c, uint32_t x, uint32_t z, int from,
+                         const bool *has)
 {
     for (int y = from; y >= 0; y--) {
-        if ((y & 15) == 15 && !section_has(w, &c->sec[y >> 4], true)) {
+        if ((y & 15) == 15 && !(has ? has[y >> 4] : section_has(w, &c->sec[y >> 4], true))) {
             y -= 15; /* a section without opaque blocks: skip it whole */
             continue;
         }
@@ -415,9 +531,12 @@ static int16_t scan_down(const qk_world *w, const qk__chunk *c, uint32_t x, uint
 
 void qk__light_heights(const qk_world *w, qk__chunk *c)
 {
+    bool has[QK_SECTIONS];
+    for (int s = 0; s < QK_SECTIONS; s++)
+        has[s] = section_has(w, &c->sec[s], true);
     for (uint32_t z = 0; z < 16; z++)
         for (uint32_t x = 0; x < 16; x++)
-            c->light.height[z * 16 + x] = scan_down(w, c, x, z, QK_CHUNK_H - 1);
+            c->light.height[z * 16 + x] = scan_down(w, c, x, z, QK_CHUNK_H - 1, has);
 }
 
 void qk__light_height_edit(const qk_world *w, qk__chunk *c, uint32_t x, uint32_t y, uint32_t z,
@@ -428,7 +547,7 @@ void qk__light_height_edit(const qk_world *w, qk__chunk *c, uint32_t x, uint32_t
     if (w->blocks[now].opaque && (int)y > *hp)
         *h_new = (int16_t)y;
     else if (!w->blocks[now].opaque && (int)y == *hp)
-        *h_new = scan_down(w, c, x, z, (int)y - 1);
+        *h_new = scan_down(w, c, x, z, (int)y - 1, NULL);
     *hp = *h_new;
 }
 
@@ -448,11 +567,11 @@ static void seed_sky(region *r, qk__lightq *q)
             fill(r, QK_LIGHT_SKY, 4, (unsigned)s, 15);
             continue;
         }
-        for (uint32_t z = 0; z < 16; z++)
-            for (uint32_t x = 0; x < 16; x++)
-                for (int y = base; y < base + 16; y++)
-                    if (y > c->light.height[z * 16 + x])
-                        set(r, QK_LIGHT_SKY, 16 + x, (uint32_t)y, 16 + z, 15);
+        for (uint32_t zx = 0; zx < 256; zx++) { /* z * 16 + x */
+            int h = c->light.height[zx];
+            for (int y = h < base ? base : h + 1; y < base + 16; y++)
+                set_at(r, QK_LIGHT_SKY, 4 * 16 + (unsigned)s, (uint32_t)(y & 15) << 8 | zx, 15);
+        }
     }
     for (uint32_t z = 0; z < 16; z++) {
         for (uint32_t x = 0; x < 16; x++) {
@@ -489,7 +608,9 @@ static void seed_emitters(region *r, qk__lightq *q)
     }
 }
 
-/* Light the four neighbours shine across the centre column's borders. */
+/* Light the four neighbours shine across the centre column's borders,
+ * bottom up along each border column; a neighbour section that is
+ * uniformly at most 1 has nothing to give and is skipped whole. */
 static void pull_borders(region *r, int ch, qk__lightq *q)
 {
     for (int side = 0; side < 4; side++) {
@@ -501,11 +622,19 @@ static void pull_borders(region *r, int ch, qk__lightq *q)
             uint32_t nz = side == 2 ? 15 : side == 3 ? 32 : uz;
             if (!rchunk(r, nx, nz))
                 continue;
-            for (uint32_t y = 0; y < QK_CHUNK_H; y++) {
-                uint8_t nv = get(r, ch, nx, y, nz);
-                if (nv > 1 && !opaque(r, ux, y, uz) && get(r, ch, ux, y, uz) < nv - 1) {
-                    set(r, ch, ux, y, uz, (uint8_t)(nv - 1));
-                    push(r, q, pack(ux, y, uz, 0));
+            uint32_t iu = vidx(ux, 0, uz), in = vidx(nx, 0, nz);
+            for (unsigned sec = 0; sec < QK_SECTIONS; sec++) {
+                /* Writes go to the centre column only: n's nibbles stay put. */
+                const qk__nibbles *n = r->lt[ch][cidx(nx, nz) * 16 + sec];
+                unsigned su = cidx(ux, uz) * 16 + sec;
+                if (!n->data && n->uniform <= 1)
+                    continue;
+                for (uint32_t y = 0; y < 16; y++) {
+                    uint8_t nv = qk__nib_get(n, in | y << 8);
+                    if (nv > 1 && !opaque_at(r, su, iu | y << 8) && get_at(r, ch, su, iu | y << 8) < nv - 1) {
+                        set_at(r, ch, su, iu | y << 8, (uint8_t)(nv - 1));
+                        push(r, q, entry(su, iu | y << 8, 0));
+                    }
                 }
             }
         }
@@ -611,9 +740,10 @@ static void exec_edit(region *r, const qk__txn *t)
         push(r, inc, pack(X, Y, Z, 0));
         if (clear) { /* let the neighbours' light flow in */
             for (int d = 0; d < 6; d++) {
-                uint32_t nx, ny, nz;
-                if (step_to(X, Y, Z, d, &nx, &ny, &nz) && rchunk(r, nx, nz))
-                    push(r, inc, pack(nx, ny, nz, 0));
+                unsigned ns;
+                uint32_t ni;
+                if (step(d, sidx(X, Y, Z), vidx(X, Y, Z), &ns, &ni) != STEP_OUT && r->c[ns >> 4])
+                    push(r, inc, entry(ns, ni, 0));
             }
         }
         decrease(r, ch, dec, inc);
@@ -640,133 +770,4 @@ qk_status qk__light_exec(qk_world *w, qk__txn *t, qk__scratch *s, bool in_place)
     else if (t->light_work)
         exec_edit(&r, t);
     return r.st;
-}
-
-/* Both representations hold the same 4096 values? */
-static bool nib_equal(const qk__nibbles *a, const qk__nibbles *b)
-{
-    if (!a->data && !b->data)
-        return a->uniform == b->uniform;
-    if (a->data && b->data)
-        return memcmp(a->data, b->data, NIBBLE_BYTES) == 0;
-    const qk__nibbles *arr = a->data ? a : b;
-    uint8_t u = (uint8_t)((a->data ? b->uniform : a->uniform) * 0x11);
-    for (size_t i = 0; i < NIBBLE_BYTES; i++)
-        if (arr->data[i] != u)
-            return false;
-    return true;
-}
-
-/* An array whose values are all equal becomes uniform (open sky after a
- * source is removed), so memory follows the light, not its history. */
-static void nib_compact(qk_world *w, qk__scratch *s, qk__nibbles *n)
-{
-    if (!n->data)
-        return;
-    uint8_t b = n->data[0];
-    if ((b >> 4) != (b & 15))
-        return;
-    for (size_t i = 1; i < NIBBLE_BYTES; i++)
-        if (n->data[i] != b)
-            return;
-    qk__scratch_put(w, s, n->data);
-    n->data = NULL;
-    n->uniform = b & 15;
-}
-
-uint16_t qk__light_commit(qk_world *w, int32_t cx, int32_t cz, qk__overlay *ov,
-                          const uint8_t order[9], qk__scratch *s)
-{
-    uint16_t changed = 0;
-    for (int o = 0; o < 9; o++) {
-        int i = order[o];
-        qk__chunk *c = qk__world_chunk(w, cx - 1 + i / 3, cz - 1 + i % 3);
-        for (int ch = 0; ch < 2; ch++) {
-            uint16_t m = ov->mask[ch][i];
-            for (int sec = 0; m; sec++, m >>= 1) {
-                if (!(m & 1u))
-                    continue;
-                qk__nibbles *p = &ov->sec[ch][i][sec], *b = &c->light.ch[ch][sec];
-                if (nib_equal(p, b)) {
-                    qk__scratch_put(w, s, p->data);
-                } else {
-                    nib_compact(w, s, p);
-                    qk__scratch_put(w, s, b->data);
-                    *b = *p;
-                    c->light.stale |= (uint16_t)(1u << sec);
-                    changed |= (uint16_t)(1u << i);
-                }
-                p->data = NULL;
-            }
-            ov->mask[ch][i] = 0;
-        }
-    }
-    return changed;
-}
-
-void qk__light_discard(qk_world *w, qk__overlay *ov, qk__scratch *s)
-{
-    for (int ch = 0; ch < 2; ch++)
-        for (int i = 0; i < 9; i++) {
-            for (int sec = 0; sec < QK_SECTIONS; sec++)
-                if (ov->mask[ch][i] & (1u << sec)) {
-                    qk__scratch_put(w, s, ov->sec[ch][i][sec].data);
-                    ov->sec[ch][i][sec].data = NULL;
-                }
-            ov->mask[ch][i] = 0;
-        }
-}
-
-/* ---- queries and digests ----------------------------------------------- */
-
-uint8_t qk__light_get(const qk_world *w, int channel, int64_t x, int64_t y, int64_t z)
-{
-    if (y < 0 || y >= QK_CHUNK_H)
-        return 0;
-    const qk__chunk *c = qk__world_chunk(w, (int32_t)qk__floordiv(x, 16), (int32_t)qk__floordiv(z, 16));
-    if (!c)
-        return 0;
-    return nib_get(&c->light.ch[channel][y >> 4],
-                   vidx((uint32_t)qk__floormod(x, 16), (uint32_t)y, (uint32_t)qk__floormod(z, 16)));
-}
-
-void qk__light_copy_out(const qk__chunk_light *l, uint8_t *out)
-{
-    for (int ch = 0; ch < 2; ch++)
-        for (int s = 0; s < QK_SECTIONS; s++, out += NIBBLE_BYTES) {
-            const qk__nibbles *n = &l->ch[ch][s];
-            if (n->data)
-                memcpy(out, n->data, NIBBLE_BYTES);
-            else
-                memset(out, n->uniform * 0x11, NIBBLE_BYTES);
-        }
-}
-
-static uint64_t section_light_digest(const qk__chunk_light *l, int s)
-{
-    uint8_t raw[2 * NIBBLE_BYTES];
-    for (int ch = 0; ch < 2; ch++) {
-        const qk__nibbles *n = &l->ch[ch][s];
-        if (n->data)
-            memcpy(raw + ch * NIBBLE_BYTES, n->data, NIBBLE_BYTES);
-        else
-            memset(raw + ch * NIBBLE_BYTES, n->uniform * 0x11, NIBBLE_BYTES);
-    }
-    return XXH3_64bits(raw, sizeof raw);
-}
-
-uint64_t qk__light_chunk_digest(qk__chunk_light *l)
-{
-    if (!l->stale)
-        return l->digest;
-    for (int s = 0; s < QK_SECTIONS; s++)
-        if (l->stale & (1u << s))
-            l->sec_digest[s] = section_light_digest(l, s);
-    uint8_t raw[8 * QK_SECTIONS];
-    qk__wbuf b = {raw, sizeof raw, 0};
-    for (int s = 0; s < QK_SECTIONS; s++)
-        qk__put64(&b, l->sec_digest[s]);
-    l->digest = XXH3_64bits(raw, b.len);
-    l->stale = 0;
-    return l->digest;
 }

@@ -49,6 +49,25 @@ typedef struct qk__nibbles {
     uint8_t uniform;
 } qk__nibbles;
 
+#define QK_NIBBLE_BYTES (QK_SECTION_VOXELS / 2)
+
+/* Nibble i of a 2 KiB array: voxel i's low nibble when i is even. */
+static inline uint8_t qk__nib_at(const uint8_t *data, uint32_t i)
+{
+    return (uint8_t)((data[i >> 1] >> ((i & 1u) * 4)) & 15u);
+}
+
+static inline void qk__nib_put(uint8_t *data, uint32_t i, uint8_t v)
+{
+    unsigned shift = (i & 1u) * 4;
+    data[i >> 1] = (uint8_t)((data[i >> 1] & ~(15u << shift)) | ((unsigned)v << shift));
+}
+
+static inline uint8_t qk__nib_get(const qk__nibbles *n, uint32_t i)
+{
+    return n->data ? qk__nib_at(n->data, i) : n->uniform;
+}
+
 /* Light of a whole column; lives in qk__chunk. */
 typedef struct qk__chunk_light {
     qk__nibbles ch[2][QK_SECTIONS]; /* [channel][section] */
@@ -132,6 +151,11 @@ void qk__light_discard(struct qk_world *w, qk__overlay *ov, qk__scratch *s);
  * QK_ERR_NOMEM. */
 qk_status qk__scratch_reserve(struct qk_world *w, qk__scratch *s, uint32_t cap, uint32_t blocks,
                               size_t qcap);
+/* A free nibble block from s; from the allocator if s is empty and may
+ * grow, else NULL (and s->starved). */
+uint8_t *qk__scratch_block(struct qk_world *w, qk__scratch *s);
+/* Room for `cap` entries in q (keeps its contents).  QK_ERR_NOMEM. */
+qk_status qk__lightq_reserve(qk__mem *m, qk__lightq *q, size_t cap);
 /* Returns a block to s (or to the allocator when s is full). */
 void qk__scratch_put(struct qk_world *w, qk__scratch *s, uint8_t *block);
 /* Frees everything s holds. */
