@@ -72,14 +72,11 @@ static void now_utc(char *out, size_t cap)
 static int accept_one(const char *path, const char *golden_opt, const char *pack_dir,
                       const char *reason, const char *by, bool force)
 {
-    qr_error err;
-    qr_scenario *sc;
-    qr_scenario_opts so = {pack_dir, NULL};
-    qr_status st = qr_scenario_load(&sc, path, &so, &err);
-    if (st) {
-        qr_error_print(&err, stderr);
+    qr_scenario *sc = qc_load_scenario(path, pack_dir);
+    if (!sc)
         return QC_EXIT_USAGE;
-    }
+    qr_error err;
+    qr_status st;
     char dir[1024], golden[1300], manifest[1300];
     if (golden_opt)
         snprintf(dir, sizeof dir, "%s", golden_opt);

@@ -72,14 +72,11 @@ int qc_cmd_run(int argc, char **argv)
     if (!scenario)
         return qc_usage("run", "which scenario?");
 
+    qr_scenario *sc = qc_load_scenario(scenario, pack_dir);
+    if (!sc)
+        return QC_EXIT_USAGE;
     qr_error err;
-    qr_scenario *sc;
-    qr_scenario_opts so = {pack_dir, NULL};
-    qr_status st = qr_scenario_load(&sc, scenario, &so, &err);
-    if (st) {
-        qr_error_print(&err, stderr);
-        return qc_exit_for(st);
-    }
+    qr_status st;
     qr_afile af;
     FILE *f = stdout;
     if (out) {

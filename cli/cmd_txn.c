@@ -190,14 +190,9 @@ int qc_cmd_txn_status(int argc, char **argv)
             return qc_usage("txn-status", "%s wants a chunk coordinate (an integer), got '%s'",
                             k ? "CZ" : "CX", coord[k]);
 
-    qr_error err;
-    qr_scenario *sc;
-    qr_scenario_opts so = {pack_dir, NULL};
-    qr_status st = qr_scenario_load(&sc, scenario, &so, &err);
-    if (st) {
-        qr_error_print(&err, stderr);
-        return qc_exit_for(st);
-    }
+    qr_scenario *sc = qc_load_scenario(scenario, pack_dir);
+    if (!sc)
+        return QC_EXIT_USAGE;
     int rc = QC_EXIT_OK;
     const qk_world_config *wc = &sc->world;
     status s = {.tick = tick, .cx = (int32_t)c[0], .cz = (int32_t)c[1]};
@@ -218,7 +213,8 @@ int qc_cmd_txn_status(int argc, char **argv)
     qr_run_opts ro = {.ticks = tick + 1, .on_event = on_event, .on_tick = on_tick,
                       .hook_ud = &s};
     qr_run_result res;
-    st = qr_run(sc, &ro, &res, &err); /* expectations are not this command's business */
+    qr_error err;
+    qr_status st = qr_run(sc, &ro, &res, &err); /* expectations are not this command's business */
     qr_run_result_free(&res);
     if (st) {
         qr_error_print(&err, stderr);

@@ -176,3 +176,15 @@ int qc_exit_for(qr_status st)
 {
     return st == QR_OK ? QC_EXIT_OK : QC_EXIT_USAGE;
 }
+
+qr_scenario *qc_load_scenario(const char *path, const char *pack_dir)
+{
+    qr_error err;
+    qr_scenario *sc = NULL;
+    qr_scenario_opts so = {pack_dir, NULL};
+    if (qr_scenario_load(&sc, path, &so, &err) != QR_OK) {
+        qr_error_print(&err, stderr);
+        return NULL;
+    }
+    return sc;
+}

@@ -66,4 +66,8 @@ void qc_paths_free(qc_paths *p);
  * (they are not "a check failed"). */
 int qc_exit_for(qr_status st);
 
+/* Loads a scenario (pack_dir may be NULL), printing file:line:col and the
+ * message on stderr when it cannot; NULL then (exit code 2 for the caller). */
+qr_scenario *qc_load_scenario(const char *path, const char *pack_dir);
+
 #endif /* QC_H */
