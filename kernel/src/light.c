@@ -55,6 +55,16 @@
 #include "txn.h"
 #include "world.h"
 
+/* The per-neighbour steps of the BFS loops (offer, unlight) are written
+ * once and expanded six times; left to its heuristics gcc sometimes keeps
+ * them out of line, which costs a call per neighbour (about 25% of a
+ * removal). */
+#if defined(__GNUC__)
+#define QK_HOT_INLINE inline __attribute__((always_inline))
+#else
+#define QK_HOT_INLINE inline
+#endif
+
 /* ---- regions ----------------------------------------------------------- */
 
 /* A region's sections are numbered s = column * 16 + section (column
@@ -374,7 +384,7 @@ static const int8_t dirs[6][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, 
  * written through it directly, its opacity read from `blocks` (the
  * section's 4-bit indices, NULL if it is all clear) and `mask` (omask).
  * Inlined with a constant d. */
-static inline void offer(region *r, int ch, qk__lightq *q, int d, unsigned s, uint32_t i,
+static QK_HOT_INLINE void offer(region *r, int ch, qk__lightq *q, int d, unsigned s, uint32_t i,
                          uint8_t nl, uint8_t *here, const uint8_t *blocks, unsigned mask)
 {
     unsigned ns;
@@ -430,7 +440,7 @@ static void increase(region *r, int ch, qk__lightq *q)
  * (s, i)); see decrease.  `here` is section s's writable array (or NULL),
  * used directly for neighbours in the same section.  Inlined with a
  * constant d. */
-static inline void unlight(region *r, int ch, qk__lightq *dec, qk__lightq *inc, int d,
+static QK_HOT_INLINE void unlight(region *r, int ch, qk__lightq *dec, qk__lightq *inc, int d,
                            unsigned s, uint32_t i, uint32_t old, uint8_t *here)
 {
     unsigned ns;
