@@ -253,6 +253,16 @@ qk_status qk__txn_generate(qk_world *w)
     return st;
 }
 
+static void free_workers(qk_world *w)
+{
+    if (!w->wscratch)
+        return;
+    for (uint32_t k = 0; k < w->pool.count; k++)
+        qk__scratch_free(w, &w->wscratch[k]);
+    qk__mem_free(&w->mem, w->wscratch, w->pool.count * sizeof *w->wscratch);
+    w->wscratch = NULL;
+}
+
 void qk__txn_free(qk_world *w)
 {
     for (uint32_t i = 0; i < w->n_txns; i++)
@@ -260,12 +270,7 @@ void qk__txn_free(qk_world *w)
     qk__mem_free(&w->mem, w->txns, w->cap_txns * sizeof *w->txns);
     w->txns = NULL;
     w->n_txns = w->cap_txns = 0;
-    if (w->wscratch) {
-        for (uint32_t k = 0; k < w->pool.count; k++)
-            qk__scratch_free(w, &w->wscratch[k]);
-        qk__mem_free(&w->mem, w->wscratch, w->pool.count * sizeof *w->wscratch);
-        w->wscratch = NULL;
-    }
+    free_workers(w);
     qk__scratch_free(w, &w->scratch);
 }
 
@@ -275,12 +280,7 @@ qk_status qk_world_set_workers(qk_world *w, const qk_workers *workers)
 {
     if (workers && (workers->count < 1 || workers->count > QK_MAX_WORKERS || !workers->run))
         return QK_ERR_INVALID;
-    if (w->wscratch) {
-        for (uint32_t k = 0; k < w->pool.count; k++)
-            qk__scratch_free(w, &w->wscratch[k]);
-        qk__mem_free(&w->mem, w->wscratch, w->pool.count * sizeof *w->wscratch);
-        w->wscratch = NULL;
-    }
+    free_workers(w);
     w->has_pool = false;
     memset(&w->pool, 0, sizeof w->pool);
     if (!workers)
