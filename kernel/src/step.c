@@ -111,6 +111,17 @@ static bool in_reach(const qk__player *p, int32_t x, int32_t y, int32_t z)
     return qk__player_reach2(p, x, y, z) <= QK_REACH_FX * QK_REACH_FX;
 }
 
+/* Would block `id` at (x, y, z) be solid inside some player's box? */
+static bool blocks_a_player(const qk_world *w, qk_block_id id, int32_t x, int32_t y, int32_t z)
+{
+    if (!w->blocks[id].solid)
+        return false;
+    for (uint32_t i = 0; i < w->n_players; i++)
+        if (qk__player_overlaps(&w->players[i], x, y, z))
+            return true;
+    return false;
+}
+
 static qk_status do_join(stepctx *c, const qk_input *in)
 {
     qk_world *w = c->w;
@@ -191,13 +202,9 @@ static qk_status do_place(stepctx *c, const qk_input *in, qk__player *p)
         reject(c, in, QK_REASON_EMPTY_HAND);
         return QK_OK;
     }
-    if (w->blocks[held].solid) {
-        for (uint32_t i = 0; i < w->n_players; i++) {
-            if (qk__player_overlaps(&w->players[i], (int32_t)tx, (int32_t)ty, (int32_t)tz)) {
-                reject(c, in, QK_REASON_INTERSECTS);
-                return QK_OK;
-            }
-        }
+    if (blocks_a_player(w, held, (int32_t)tx, (int32_t)ty, (int32_t)tz)) {
+        reject(c, in, QK_REASON_INTERSECTS);
+        return QK_OK;
     }
     qk_status st = qk__world_edit(w, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, NULL, p->s.id,
                                   QK_CAUSE_PLACE);
@@ -264,13 +271,9 @@ static qk_status do_undo(stepctx *c, const qk_input *in, qk__player *p)
         reject(c, in, QK_REASON_CONFLICT);
         return QK_OK;
     }
-    if (w->blocks[e.old].solid) {
-        for (uint32_t i = 0; i < w->n_players; i++) {
-            if (qk__player_overlaps(&w->players[i], e.x, e.y, e.z)) {
-                reject(c, in, QK_REASON_INTERSECTS);
-                return QK_OK;
-            }
-        }
+    if (blocks_a_player(w, e.old, e.x, e.y, e.z)) {
+        reject(c, in, QK_REASON_INTERSECTS);
+        return QK_OK;
     }
     qk_status st = qk__world_edit(w, e.x, e.y, e.z, e.old, NULL, p->s.id, QK_CAUSE_UNDO);
     if (st != QK_OK)
