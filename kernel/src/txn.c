@@ -129,23 +129,22 @@ static void exec_task(void *arg, uint32_t i, uint32_t worker)
  * the world's own stack, then from the allocator. */
 static qk_status fill_workers(qk_world *w)
 {
+    bool starved = false;
     for (uint32_t k = 0; k < w->pool.count; k++) {
-        qk__scratch *s = &w->wscratch[k];
-        if (s->starved) { /* it ran short last time: give it twice as much */
-            w->wblocks = w->wblocks * 2 > WORKER_BLOCKS_MAX ? WORKER_BLOCKS_MAX : w->wblocks * 2;
-            w->wqcap = w->wqcap * 2 > WORKER_QCAP_MAX ? WORKER_QCAP_MAX : w->wqcap * 2;
-            s->starved = false;
-        }
+        starved |= w->wscratch[k].starved;
+        w->wscratch[k].starved = false;
+    }
+    if (starved) { /* a worker ran short last time: give each twice as much */
+        w->wblocks = w->wblocks * 2 > WORKER_BLOCKS_MAX ? WORKER_BLOCKS_MAX : w->wblocks * 2;
+        w->wqcap = w->wqcap * 2 > WORKER_QCAP_MAX ? WORKER_QCAP_MAX : w->wqcap * 2;
     }
     for (uint32_t k = 0; k < w->pool.count; k++) {
         qk__scratch *s = &w->wscratch[k];
-        s->can_grow = true;
         qk_status st = qk__scratch_reserve(w, s, w->wblocks, 0, w->wqcap);
         while (st == QK_OK && s->n_blocks < w->wblocks && w->scratch.n_blocks)
             s->blocks[s->n_blocks++] = w->scratch.blocks[--w->scratch.n_blocks];
-        if (st == QK_OK)
+        if (st == QK_OK) /* the rest from the allocator */
             st = qk__scratch_reserve(w, s, w->wblocks, w->wblocks, w->wqcap);
-        s->can_grow = false;
         if (st != QK_OK)
             return st;
     }
