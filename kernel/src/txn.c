@@ -122,7 +122,6 @@ static void exec_task(void *arg, uint32_t i, uint32_t worker)
     qk__scratch *s = &w->wscratch[worker];
     t->st = qk__light_exec(w, t, s, false);
     t->executed = true;
-    t->starved = t->st != QK_OK;
 }
 
 /* Tops each worker's scratch up from the caller's thread: blocks first from

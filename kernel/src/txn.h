@@ -77,7 +77,6 @@ typedef struct qk__txn {
 
     /* Execution (txn.c, light.c) */
     bool executed;
-    bool starved;            /* a worker ran out of scratch: execute again */
     qk_status st;
     uint64_t read_geometry[9], read_light[9]; /* [i*3+k] for column (cx-1+i, cz-1+k) */
     qk__overlay ov;
