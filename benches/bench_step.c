@@ -73,8 +73,6 @@ static size_t inputs_for_tick(walker *pl, const qk_fx (*spawn)[3], uint64_t t, q
             j.u.join.y = spawn[i][1];
             j.u.join.z = spawn[i][2];
             j.u.join.yaw = p->yaw;
-            for (int k = 0; k < QK_HOTBAR; k++)
-                j.u.join.hotbar[k] = QK_BLOCK_NONE;
             in[n++] = j;
             p->seq++;
             in[n++] = move_input(p, t);

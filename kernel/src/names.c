@@ -30,7 +30,10 @@ const char *qk_op_name(qk_op op)
     static const char *const t[] = {
         [QK_OP_JOIN] = "join", [QK_OP_MOVE] = "move",     [QK_OP_JUMP] = "jump",
         [QK_OP_PLACE] = "place", [QK_OP_BREAK] = "break", [QK_OP_SELECT] = "select",
-        [QK_OP_UNDO] = "undo",
+        [QK_OP_UNDO] = "undo", [QK_OP_INV_MOVE] = "inv_move", [QK_OP_INV_SPLIT] = "inv_split",
+        [QK_OP_INV_MERGE] = "inv_merge", [QK_OP_INV_SWAP] = "inv_swap",
+        [QK_OP_INV_DROP] = "inv_drop", [QK_OP_CRAFT] = "craft", [QK_OP_SET_TIME] = "set_time",
+        [QK_OP_WEATHER] = "weather",
     };
     return NAME_OF(t, op);
 }
@@ -41,14 +44,22 @@ const char *qk_event_name(qk_event_type ty)
         [QK_EV_SPAWN] = "spawn",   [QK_EV_PLAYER] = "player", [QK_EV_BLOCK] = "block",
         [QK_EV_DROP] = "drop",     [QK_EV_SELECT] = "select", [QK_EV_REJECT] = "reject",
         [QK_EV_DIGEST] = "digest", [QK_EV_LIGHT_COMMIT] = "light_commit",
+        [QK_EV_TIME] = "time",     [QK_EV_WEATHER] = "weather_changed",
+        [QK_EV_INVENTORY] = "inventory_changed", [QK_EV_ITEM_LOST] = "item_lost",
+        [QK_EV_CRAFTED] = "crafted", [QK_EV_CRAFT_REJECTED] = "craft_rejected",
     };
     return NAME_OF(t, ty);
 }
 
 const char *qk_cause_name(qk_cause c)
 {
-    static const char *const t[] = {[QK_CAUSE_PLACE] = "place", [QK_CAUSE_BREAK] = "break",
-                                    [QK_CAUSE_UNDO] = "undo", [QK_CAUSE_GENERATE] = "generate"};
+    static const char *const t[] = {
+        [QK_CAUSE_PLACE] = "place",   [QK_CAUSE_BREAK] = "break",       [QK_CAUSE_UNDO] = "undo",
+        [QK_CAUSE_GENERATE] = "generate", [QK_CAUSE_JOIN] = "join",     [QK_CAUSE_PICKUP] = "pickup",
+        [QK_CAUSE_MOVE] = "move",     [QK_CAUSE_SPLIT] = "split",       [QK_CAUSE_MERGE] = "merge",
+        [QK_CAUSE_SWAP] = "swap",     [QK_CAUSE_DROP] = "drop",         [QK_CAUSE_CRAFT] = "craft",
+        [QK_CAUSE_CYCLE] = "cycle",   [QK_CAUSE_SCHEDULE] = "schedule", [QK_CAUSE_COMMAND] = "command",
+    };
     return NAME_OF(t, c);
 }
 
@@ -71,6 +82,15 @@ const char *qk_reason_name(qk_reason r)
         [QK_REASON_UNKNOWN_TXN] = "unknown_txn",
         [QK_REASON_NOT_YOURS] = "not_yours",
         [QK_REASON_CONFLICT] = "conflict",
+        [QK_REASON_EMPTY_SLOT] = "empty_slot",
+        [QK_REASON_SLOT_OCCUPIED] = "slot_occupied",
+        [QK_REASON_STACK_FULL] = "stack_full",
+        [QK_REASON_NOT_ENOUGH] = "not_enough",
+        [QK_REASON_INVENTORY_FULL] = "inventory_full",
+        [QK_REASON_NOT_PLACEABLE] = "not_placeable",
+        [QK_REASON_NO_RECIPE] = "no_recipe",
+        [QK_REASON_NEEDS_TABLE] = "needs_table",
+        [QK_REASON_NOT_A_TABLE] = "not_a_table",
     };
     return NAME_OF(t, r);
 }
@@ -78,7 +98,8 @@ const char *qk_reason_name(qk_reason r)
 const char *qk_subsys_name(qk_subsys s)
 {
     static const char *const t[] = {
-        [QK_SUB_BLOCKS] = "blocks", [QK_SUB_ENTITIES] = "entities", [QK_SUB_LIGHT] = "light"};
+        [QK_SUB_BLOCKS] = "blocks",       [QK_SUB_ENTITIES] = "entities", [QK_SUB_LIGHT] = "light",
+        [QK_SUB_INVENTORY] = "inventory", [QK_SUB_TIME] = "time",         [QK_SUB_WEATHER] = "weather"};
     return NAME_OF(t, s);
 }
 
@@ -89,4 +110,25 @@ const char *qk_face_name(qk_face f)
         [QK_FACE_SOUTH] = "south", [QK_FACE_WEST] = "west", [QK_FACE_EAST] = "east",
     };
     return NAME_OF(t, f);
+}
+
+const char *qk_weather_name(qk_weather w)
+{
+    static const char *const t[] = {[QK_WEATHER_CLEAR] = "clear", [QK_WEATHER_RAIN] = "rain",
+                                    [QK_WEATHER_SNOW] = "snow", [QK_WEATHER_THUNDER] = "thunder"};
+    return NAME_OF(t, w);
+}
+
+const char *qk_phase_name(qk_phase p)
+{
+    static const char *const t[] = {[QK_PHASE_NIGHT] = "night", [QK_PHASE_DAWN] = "dawn",
+                                    [QK_PHASE_DAY] = "day", [QK_PHASE_DUSK] = "dusk"};
+    return NAME_OF(t, p);
+}
+
+const char *qk_mode_name(qk_gamemode m)
+{
+    static const char *const t[] = {[QK_MODE_SURVIVAL] = "survival",
+                                    [QK_MODE_CREATIVE] = "creative"};
+    return NAME_OF(t, m);
 }

@@ -19,7 +19,9 @@
 /* Stream ids: append only, never renumber (that would change every world). */
 enum qk__stream {
     QK_STREAM_WORLDGEN = 1,
-    QK_STREAM_CHAIN = 2 /* seeds H(-1) of the chained digest */
+    QK_STREAM_CHAIN = 2, /* seeds H(-1) of the chained digest */
+    QK_STREAM_WEATHER = 3, /* the weather schedule */
+    QK_STREAM_CLIMATE = 4  /* cold regions (qk_precipitation_at), hashed */
 };
 
 /* splitmix64 finaliser: a bijective 64-bit mixer. */

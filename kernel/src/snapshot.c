@@ -2,16 +2,22 @@
  * snapshot.c - the whole world as bytes, and back.
  *
  * Layout (all integers little-endian, see docs/formats.md):
- *   magic "QKSNAP\r\n", u32 format (2), u64 registry hash, u32 block count
+ *   magic "QKSNAP\r\n", u32 format (3), u64 registry hash, u32 block count
  *   config: u64 seed, i32 cx_min cz_min cx_max cz_max, u8 generator,
  *           u8 layer count, layers (u16 block, u16 height)...,
- *           u16 bedrock stone dirt grass base_height amplitude caves
+ *           u16 bedrock stone dirt grass base_height amplitude caves,
+ *           u32 day_length, u32 start_time, u8 weather, u16 snow_line
+ *           (as the caller gave them, zeros included)
  *   u64 tick, u64 chain
+ *   sky: u64 day clock, u8 phase, u8 weather, u64 next weather change,
+ *           u64 weather stream state
  *   u64 next txn id, u64 edits ever logged (E), then the last min(E, 64)
  *           logged edits oldest first, each: u64 txn, u32 player,
- *           i32 x y z, u16 old, u16 now
+ *           i32 x y z, u16 old, u16 now, u16 item u8 count spent,
+ *           u16 item u8 count gained
  *   u32 players, each: u32 id, i64 x y z vx vy vz, u16 yaw, i16 pitch,
- *           u8 dirs, u8 on_ground, u8 slot, u16 hotbar[9]
+ *           u8 dirs, u8 on_ground; then u32 id, u8 game mode, u8 selected
+ *           slot, 36 slots of u16 item, u8 count
  *   every chunk of the rectangle in key order: i32 cx, i32 cz,
  *           u64 geometry revision, u64 light revision, u8 n (0..4), its n
  *           last commits newest first, each: u64 txn, u64 tick, u8 cause,
@@ -46,7 +52,24 @@
 #include "worldgen.h"
 
 static const uint8_t magic[8] = {'Q', 'K', 'S', 'N', 'A', 'P', '\r', '\n'};
-#define FORMAT 2u
+#define FORMAT 3u
+
+static void put_slot(qk__wbuf *b, qk_slot s)
+{
+    qk__put16(b, s.item);
+    qk__put8(b, s.count);
+}
+
+/* A slot is empty ({air, 0}) or 1..max_stack of a registered item. */
+static bool get_slot(qk__rbuf *r, const qk_world *w, qk_slot *s)
+{
+    s->item = qk__get16(r);
+    s->count = qk__get8(r);
+    if (s->count == 0)
+        return s->item == QK_BLOCK_AIR;
+    return s->item != QK_BLOCK_AIR && s->item < w->block_count &&
+           s->count <= w->blocks[s->item].max_stack;
+}
 
 static void put_section(qk__wbuf *b, const qk__section *s)
 {
@@ -115,8 +138,17 @@ static void put_all(const qk_world *w, qk__wbuf *b)
     qk__put16(b, t->base_height);
     qk__put16(b, t->amplitude);
     qk__put16(b, t->caves);
+    qk__put32(b, c->day_length);
+    qk__put32(b, c->start_time);
+    qk__put8(b, (uint8_t)c->weather);
+    qk__put16(b, c->snow_line);
     qk__put64(b, w->tick);
     qk__put64(b, w->chain);
+    qk__put64(b, w->daytime);
+    qk__put8(b, (uint8_t)w->phase);
+    qk__put8(b, (uint8_t)w->weather);
+    qk__put64(b, w->weather_until);
+    qk__put64(b, w->weather_rng.state);
     qk__put64(b, w->next_txn);
     qk__put64(b, w->undo_next);
     uint32_t nu = w->undo_next < QK_UNDO_LOG ? (uint32_t)w->undo_next : QK_UNDO_LOG;
@@ -129,10 +161,14 @@ static void put_all(const qk_world *w, qk__wbuf *b)
         qk__put32(b, (uint32_t)u->z);
         qk__put16(b, u->old);
         qk__put16(b, u->now);
+        put_slot(b, u->spent);
+        put_slot(b, u->gained);
     }
     qk__put32(b, w->n_players);
-    for (uint32_t i = 0; i < w->n_players; i++)
+    for (uint32_t i = 0; i < w->n_players; i++) {
         qk__put_player(b, &w->players[i].s);
+        qk__put_inventory(b, &w->players[i].s);
+    }
     for (uint32_t i = 0; i < w->chunk_count; i++) {
         const qk__chunk *ch = &w->chunks[i];
         qk__put32(b, (uint32_t)ch->cx);
@@ -271,12 +307,15 @@ static qk_status get_player(reader *rd, qk_world *w, qk_player_state *p, uint32_
     p->dirs = qk__get8(r);
     uint8_t ground = qk__get8(r);
     p->on_ground = ground != 0;
+    uint32_t inv_id = qk__get32(r);
+    uint8_t mode = qk__get8(r);
+    p->mode = (qk_gamemode)mode;
     p->slot = qk__get8(r);
-    for (int k = 0; k < QK_HOTBAR; k++) {
-        p->hotbar[k] = qk__get16(r);
-        if (p->hotbar[k] != QK_BLOCK_NONE && (p->hotbar[k] == 0 || p->hotbar[k] >= w->block_count))
-            return corrupt(rd, "player: hotbar block outside the registry");
-    }
+    for (int k = 0; k < QK_INV_SLOTS; k++)
+        if (!get_slot(r, w, &p->inv[k]) && !r->bad)
+            return corrupt(rd, "player: inventory slot empty with an item, or over its stack");
+    if (!r->bad && (inv_id != p->id || mode > QK_MODE_CREATIVE))
+        return corrupt(rd, "player: inventory record of another player, or bad game mode");
     if (r->bad)
         return corrupt(rd, "player: truncated");
     const qk_fx lim = (qk_fx)(QK_COORD_LIMIT + 16) * QK_FX_ONE, vlim = (qk_fx)64 * QK_FX_ONE;
@@ -285,6 +324,21 @@ static qk_status get_player(reader *rd, qk_world *w, qk_player_state *p, uint32_
         p->z > lim || p->y < -lim || p->y > lim || p->vx < -vlim || p->vx > vlim ||
         p->vy < -vlim || p->vy > vlim || p->vz < -vlim || p->vz > vlim)
         return corrupt(rd, "player: field out of range or ids not ascending");
+    return QK_OK;
+}
+
+/* The day clock and the weather. */
+static qk_status get_sky(reader *rd, qk_world *w)
+{
+    qk__rbuf *r = &rd->r;
+    w->daytime = qk__get64(r);
+    uint8_t phase = qk__get8(r), weather = qk__get8(r);
+    w->phase = (qk_phase)phase;
+    w->weather = (qk_weather)weather;
+    w->weather_until = qk__get64(r);
+    w->weather_rng.state = qk__get64(r);
+    if (r->bad || phase >= QK_PHASE__COUNT || weather >= QK_WEATHER__COUNT)
+        return corrupt(rd, "time and weather");
     return QK_OK;
 }
 
@@ -307,8 +361,9 @@ static qk_status get_txn_log(reader *rd, qk_world *w)
         u->z = (int32_t)qk__get32(r);
         u->old = qk__get16(r);
         u->now = qk__get16(r);
+        bool slots_ok = get_slot(r, w, &u->spent) && get_slot(r, w, &u->gained);
         qk_block_id here;
-        if (r->bad || u->txn <= prev || u->txn >= w->next_txn || u->player == 0 ||
+        if (r->bad || !slots_ok || u->txn <= prev || u->txn >= w->next_txn || u->player == 0 ||
             u->old >= w->block_count || u->now >= w->block_count || u->old == u->now ||
             !qk__world_get(w, u->x, u->y, u->z, &here))
             return corrupt(rd, "undo log entry");
@@ -369,6 +424,10 @@ static qk_status get_config(reader *rd, qk_world_config *c)
     t->base_height = qk__get16(r);
     t->amplitude = qk__get16(r);
     t->caves = qk__get16(r);
+    c->day_length = qk__get32(r);
+    c->start_time = qk__get32(r);
+    c->weather = (qk_weather)qk__get8(r);
+    c->snow_line = qk__get16(r);
     return r->bad ? corrupt(rd, "config: truncated") : QK_OK;
 }
 
@@ -415,7 +474,9 @@ qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
     }
     w->tick = qk__get64(&rd.r);
     w->chain = qk__get64(&rd.r);
-    st = get_txn_log(&rd, w);
+    st = get_sky(&rd, w);
+    if (st == QK_OK)
+        st = get_txn_log(&rd, w);
     uint32_t np = qk__get32(&rd.r);
     if (st == QK_OK && (rd.r.bad || np > QK_MAX_PLAYERS))
         st = corrupt(&rd, "player count");

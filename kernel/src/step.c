@@ -3,18 +3,23 @@
  *
  * qk_step(T) runs, in this fixed order:
  *   1. validate: every input carries tick T and a known op (else the call
- *      fails and the world is untouched);
+ *      fails and the world is untouched); the day clock moves to tick T
+ *      (sky.c);
  *   2. sort the inputs into canonical order - (clock, player, seq), stable,
  *      so equal keys keep the caller's order - then apply each one; an
  *      input with the same key as the one before it is a duplicate and is
  *      rejected; so is anything illegal (reach, occupied, ...), with a
  *      reject event naming the reason, leaving the world unchanged by it;
+ *      The rules of the ops live here (blocks, join, undo) and in
+ *      inventory.c, craft.c and sky.c (admin ops), sharing step.h;
  *   3. physics for every player in id order, then one `player` event for
  *      each player whose physical state differs from what was last shown;
- *   4. the light phase: every edit of the tick was an edit transaction
+ *   4. the sky: a scheduled weather change whose tick has come, then a
+ *      `time` event if the day entered a new phase (sky.c);
+ *   5. the light phase: every edit of the tick was an edit transaction
  *      (txn.h); they are executed (on the caller's workers, if any),
  *      validated and committed in id order, one `light_commit` each;
- *   5. digests (digest.c) and the closing `digest` event.
+ *   6. digests (digest.c) and the closing `digest` event.
  * Events of one tick therefore come in a fixed order that depends only on
  * the state and the inputs, never on memory addresses or timing.
  *
@@ -26,15 +31,9 @@
  */
 #include <string.h>
 
-#include "world.h"
+#include "step.h"
 
-typedef struct stepctx {
-    qk_world *w;
-    const qk_sink *sink;
-    qk_event ev;
-} stepctx;
-
-static void emit(stepctx *c)
+void qk__emit(qk__step *c)
 {
     c->ev.tick = c->w->tick;
     if (c->sink && c->sink->fn)
@@ -42,17 +41,17 @@ static void emit(stepctx *c)
     memset(&c->ev, 0, sizeof c->ev);
 }
 
-static void reject(stepctx *c, const qk_input *in, qk_reason why)
+void qk__reject(qk__step *c, const qk_input *in, qk_reason why)
 {
     c->ev.type = QK_EV_REJECT;
     c->ev.u.reject.player = in->player;
     c->ev.u.reject.seq = in->seq;
     c->ev.u.reject.op = in->op;
     c->ev.u.reject.reason = why;
-    emit(c);
+    qk__emit(c);
 }
 
-static void emit_block(stepctx *c, int32_t x, int32_t y, int32_t z, qk_block_id block,
+static void emit_block(qk__step *c, int32_t x, int32_t y, int32_t z, qk_block_id block,
                        qk_block_id prev, qk_cause cause, uint32_t player)
 {
     c->ev.type = QK_EV_BLOCK;
@@ -63,7 +62,7 @@ static void emit_block(stepctx *c, int32_t x, int32_t y, int32_t z, qk_block_id 
     c->ev.u.block.prev = prev;
     c->ev.u.block.cause = cause;
     c->ev.u.block.player = player;
-    emit(c);
+    qk__emit(c);
 }
 
 /* Canonical order: clock, then player, then seq. */
@@ -122,27 +121,24 @@ static bool blocks_a_player(const qk_world *w, qk_block_id id, int32_t x, int32_
     return false;
 }
 
-static qk_status do_join(stepctx *c, const qk_input *in)
+static qk_status do_join(qk__step *c, const qk_input *in)
 {
     qk_world *w = c->w;
     if (qk__player_find(w, in->player) >= 0) {
-        reject(c, in, QK_REASON_ALREADY_JOINED);
+        qk__reject(c, in, QK_REASON_ALREADY_JOINED);
         return QK_OK;
     }
     if (w->n_players >= QK_MAX_PLAYERS) {
-        reject(c, in, QK_REASON_FULL);
+        qk__reject(c, in, QK_REASON_FULL);
         return QK_OK;
     }
     const qk_fx lim = (qk_fx)QK_COORD_LIMIT * QK_FX_ONE;
     bool bad = in->player == 0 || in->u.join.x < -lim || in->u.join.x > lim ||
                in->u.join.z < -lim || in->u.join.z > lim || in->u.join.y < 0 ||
                in->u.join.y > (qk_fx)QK_CHUNK_H * QK_FX_ONE;
-    for (int k = 0; k < QK_HOTBAR; k++) {
-        qk_block_id b = in->u.join.hotbar[k];
-        bad = bad || (b != QK_BLOCK_NONE && (b == QK_BLOCK_AIR || b >= w->block_count));
-    }
+    /* TODO(inventory): validate in->u.join.inv and give it by the join rule */
     if (bad) {
-        reject(c, in, QK_REASON_BAD_ARGUMENT);
+        qk__reject(c, in, QK_REASON_BAD_ARGUMENT);
         return QK_OK;
     }
     uint32_t at = 0;
@@ -158,7 +154,8 @@ static qk_status do_join(stepctx *c, const qk_input *in)
     p->s.z = in->u.join.z;
     p->s.yaw = in->u.join.yaw;
     p->s.pitch = in->u.join.pitch;
-    memcpy(p->s.hotbar, in->u.join.hotbar, sizeof p->s.hotbar);
+    memcpy(p->s.inv, in->u.join.inv, sizeof p->s.inv);
+    p->s.mode = in->u.join.mode;
     p->s.on_ground = qk__player_grounded(w, p); /* spawned standing on a block */
     p->shown = p->s;
     c->ev.type = QK_EV_SPAWN;
@@ -166,44 +163,44 @@ static qk_status do_join(stepctx *c, const qk_input *in)
     c->ev.u.spawn.x = p->s.x;
     c->ev.u.spawn.y = p->s.y;
     c->ev.u.spawn.z = p->s.z;
-    emit(c);
+    qk__emit(c);
     return QK_OK;
 }
 
-static qk_status do_place(stepctx *c, const qk_input *in, qk__player *p)
+static qk_status do_place(qk__step *c, const qk_input *in, qk__player *p)
 {
     qk_world *w = c->w;
     int32_t x = in->u.place.x, y = in->u.place.y, z = in->u.place.z;
     if ((unsigned)in->u.place.face >= QK_FACE__COUNT) {
-        reject(c, in, QK_REASON_BAD_ARGUMENT);
+        qk__reject(c, in, QK_REASON_BAD_ARGUMENT);
         return QK_OK;
     }
     const int8_t *d = face_dir[in->u.place.face];
     int64_t tx = (int64_t)x + d[0], ty = (int64_t)y + d[1], tz = (int64_t)z + d[2];
     qk_block_id clicked, target;
     if (!loaded(w, x, y, z, &clicked) || !loaded(w, tx, ty, tz, &target)) {
-        reject(c, in, QK_REASON_OUT_OF_WORLD);
+        qk__reject(c, in, QK_REASON_OUT_OF_WORLD);
         return QK_OK;
     }
     if (!in_reach(p, x, y, z)) {
-        reject(c, in, QK_REASON_REACH);
+        qk__reject(c, in, QK_REASON_REACH);
         return QK_OK;
     }
     if (clicked == QK_BLOCK_AIR) {
-        reject(c, in, QK_REASON_NO_SUPPORT);
+        qk__reject(c, in, QK_REASON_NO_SUPPORT);
         return QK_OK;
     }
     if (target != QK_BLOCK_AIR) {
-        reject(c, in, QK_REASON_OCCUPIED);
+        qk__reject(c, in, QK_REASON_OCCUPIED);
         return QK_OK;
     }
-    qk_block_id held = p->s.hotbar[p->s.slot];
-    if (held == QK_BLOCK_NONE) {
-        reject(c, in, QK_REASON_EMPTY_HAND);
+    qk_block_id held = p->s.inv[p->s.slot].item;
+    if (p->s.inv[p->s.slot].count == 0) {
+        qk__reject(c, in, QK_REASON_EMPTY_HAND);
         return QK_OK;
     }
     if (blocks_a_player(w, held, (int32_t)tx, (int32_t)ty, (int32_t)tz)) {
-        reject(c, in, QK_REASON_INTERSECTS);
+        qk__reject(c, in, QK_REASON_INTERSECTS);
         return QK_OK;
     }
     qk_status st = qk__world_edit(w, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, NULL, p->s.id,
@@ -214,25 +211,25 @@ static qk_status do_place(stepctx *c, const qk_input *in, qk__player *p)
     return QK_OK;
 }
 
-static qk_status do_break(stepctx *c, const qk_input *in, qk__player *p)
+static qk_status do_break(qk__step *c, const qk_input *in, qk__player *p)
 {
     qk_world *w = c->w;
     int32_t x = in->u.brk.x, y = in->u.brk.y, z = in->u.brk.z;
     qk_block_id old;
     if (!loaded(w, x, y, z, &old)) {
-        reject(c, in, QK_REASON_OUT_OF_WORLD);
+        qk__reject(c, in, QK_REASON_OUT_OF_WORLD);
         return QK_OK;
     }
     if (!in_reach(p, x, y, z)) {
-        reject(c, in, QK_REASON_REACH);
+        qk__reject(c, in, QK_REASON_REACH);
         return QK_OK;
     }
     if (old == QK_BLOCK_AIR) {
-        reject(c, in, QK_REASON_NOTHING);
+        qk__reject(c, in, QK_REASON_NOTHING);
         return QK_OK;
     }
     if (!w->blocks[old].breakable) {
-        reject(c, in, QK_REASON_UNBREAKABLE);
+        qk__reject(c, in, QK_REASON_UNBREAKABLE);
         return QK_OK;
     }
     qk_status st = qk__world_edit(w, x, y, z, QK_BLOCK_AIR, NULL, p->s.id, QK_CAUSE_BREAK);
@@ -246,33 +243,33 @@ static qk_status do_break(stepctx *c, const qk_input *in, qk__player *p)
         c->ev.u.drop.x = x;
         c->ev.u.drop.y = y;
         c->ev.u.drop.z = z;
-        emit(c);
+        qk__emit(c);
     }
     return QK_OK;
 }
 
 /* Undo: a compensating transaction that puts back the block the player's
  * own logged edit replaced, if the voxel still holds what that edit left. */
-static qk_status do_undo(stepctx *c, const qk_input *in, qk__player *p)
+static qk_status do_undo(qk__step *c, const qk_input *in, qk__player *p)
 {
     qk_world *w = c->w;
     const qk__undo_entry *found = qk__txn_find_edit(w, in->u.undo.txn);
     if (!found) {
-        reject(c, in, QK_REASON_UNKNOWN_TXN);
+        qk__reject(c, in, QK_REASON_UNKNOWN_TXN);
         return QK_OK;
     }
     qk__undo_entry e = *found; /* the edit below logs into the same ring */
     if (e.player != p->s.id) {
-        reject(c, in, QK_REASON_NOT_YOURS);
+        qk__reject(c, in, QK_REASON_NOT_YOURS);
         return QK_OK;
     }
     qk_block_id cur;
     if (!loaded(w, e.x, e.y, e.z, &cur) || cur != e.now) {
-        reject(c, in, QK_REASON_CONFLICT);
+        qk__reject(c, in, QK_REASON_CONFLICT);
         return QK_OK;
     }
     if (blocks_a_player(w, e.old, e.x, e.y, e.z)) {
-        reject(c, in, QK_REASON_INTERSECTS);
+        qk__reject(c, in, QK_REASON_INTERSECTS);
         return QK_OK;
     }
     qk_status st = qk__world_edit(w, e.x, e.y, e.z, e.old, NULL, p->s.id, QK_CAUSE_UNDO);
@@ -282,20 +279,27 @@ static qk_status do_undo(stepctx *c, const qk_input *in, qk__player *p)
     return QK_OK;
 }
 
-static qk_status apply(stepctx *c, const qk_input *in)
+static bool admin_op(qk_op op)
+{
+    return op == QK_OP_SET_TIME || op == QK_OP_WEATHER;
+}
+
+static qk_status apply(qk__step *c, const qk_input *in)
 {
     if (in->op == QK_OP_JOIN)
         return do_join(c, in);
+    if (admin_op(in->op) && in->player == 0)
+        return qk__sky_command(c, in);
     int idx = qk__player_find(c->w, in->player);
     if (idx < 0) {
-        reject(c, in, QK_REASON_UNKNOWN_PLAYER);
+        qk__reject(c, in, QK_REASON_UNKNOWN_PLAYER);
         return QK_OK;
     }
     qk__player *p = &c->w->players[idx];
     switch (in->op) {
     case QK_OP_MOVE:
         if (in->u.move.dirs & ~QK_DIR_MASK || in->u.move.pitch < -16384 || in->u.move.pitch > 16384) {
-            reject(c, in, QK_REASON_BAD_ARGUMENT);
+            qk__reject(c, in, QK_REASON_BAD_ARGUMENT);
             return QK_OK;
         }
         p->s.dirs = in->u.move.dirs;
@@ -307,15 +311,15 @@ static qk_status apply(stepctx *c, const qk_input *in)
         return QK_OK;
     case QK_OP_SELECT:
         if (in->u.select.slot >= QK_HOTBAR) {
-            reject(c, in, QK_REASON_BAD_ARGUMENT);
+            qk__reject(c, in, QK_REASON_BAD_ARGUMENT);
             return QK_OK;
         }
         p->s.slot = in->u.select.slot;
         c->ev.type = QK_EV_SELECT;
         c->ev.u.select.player = p->s.id;
         c->ev.u.select.slot = p->s.slot;
-        c->ev.u.select.block = p->s.hotbar[p->s.slot];
-        emit(c);
+        c->ev.u.select.block = p->s.inv[p->s.slot].count ? p->s.inv[p->s.slot].item : QK_BLOCK_NONE;
+        qk__emit(c);
         return QK_OK;
     case QK_OP_PLACE:
         return do_place(c, in, p);
@@ -323,6 +327,17 @@ static qk_status apply(stepctx *c, const qk_input *in)
         return do_break(c, in, p);
     case QK_OP_UNDO:
         return do_undo(c, in, p);
+    case QK_OP_INV_MOVE:
+    case QK_OP_INV_SPLIT:
+    case QK_OP_INV_MERGE:
+    case QK_OP_INV_SWAP:
+    case QK_OP_INV_DROP:
+        return qk__inv_op(c, in, p);
+    case QK_OP_CRAFT:
+        return qk__craft(c, in, p);
+    case QK_OP_SET_TIME:
+    case QK_OP_WEATHER:
+        return qk__sky_command(c, in);
     default:
         return QK_ERR_INVALID; /* unreachable: validated before */
     }
@@ -348,12 +363,13 @@ qk_status qk_step(qk_world *w, qk_input *inputs, size_t n, const qk_sink *sink, 
     }
     sort_inputs(inputs, n);
 
-    stepctx c = {.w = w, .sink = sink};
+    qk__step c = {.w = w, .sink = sink};
     memset(&c.ev, 0, sizeof c.ev);
+    qk__sky_advance(&c);
     for (size_t i = 0; i < n; i++) {
         qk_status st;
         if (i > 0 && input_cmp(&inputs[i - 1], &inputs[i]) == 0) {
-            reject(&c, &inputs[i], QK_REASON_DUPLICATE);
+            qk__reject(&c, &inputs[i], QK_REASON_DUPLICATE);
             continue;
         }
         st = apply(&c, &inputs[i]);
@@ -380,8 +396,10 @@ qk_status qk_step(qk_world *w, qk_input *inputs, size_t n, const qk_sink *sink, 
         c.ev.u.player.yaw = p->s.yaw;
         c.ev.u.player.pitch = p->s.pitch;
         c.ev.u.player.on_ground = p->s.on_ground;
-        emit(&c);
+        qk__emit(&c);
     }
+
+    qk__sky_tick(&c);
 
     qk_status st = qk__txn_commit_all(w, sink, w->tick);
     if (st != QK_OK) {
@@ -393,7 +411,7 @@ qk_status qk_step(qk_world *w, qk_input *inputs, size_t n, const qk_sink *sink, 
     c.ev.type = QK_EV_DIGEST;
     memcpy(c.ev.u.digest.sub, w->last.sub, sizeof c.ev.u.digest.sub);
     c.ev.u.digest.chain = w->last.chain;
-    emit(&c);
+    qk__emit(&c);
     w->tick++;
     return QK_OK;
 }

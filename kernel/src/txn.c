@@ -5,6 +5,7 @@
  */
 #include "txn.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -98,8 +99,14 @@ qk_status qk__txn_begin_edit(qk_world *w, int32_t x, int32_t y, int32_t z, qk_bl
 
     qk__undo_entry *u = &w->undo[w->undo_next % QK_UNDO_LOG];
     w->undo_next++;
-    *u = (qk__undo_entry){t->id, player, x, y, z, old, now};
+    *u = (qk__undo_entry){t->id, player, x, y, z, old, now, {0, 0}, {0, 0}};
     return QK_OK;
+}
+
+qk__undo_entry *qk__txn_last_edit(qk_world *w)
+{
+    assert(w->undo_next > 0);
+    return &w->undo[(w->undo_next - 1) % QK_UNDO_LOG];
 }
 
 const qk__undo_entry *qk__txn_find_edit(const qk_world *w, uint64_t txn)

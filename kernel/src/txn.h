@@ -110,7 +110,14 @@ typedef struct qk__undo_entry {
     uint32_t player;
     int32_t x, y, z;
     qk_block_id old, now;
+    /* What the edit did to the player's inventory, which an undo gives
+     * back or takes back: the item a place spent, the drop a break put in
+     * (empty slot when none, e.g. creative mode or a lost drop). */
+    qk_slot spent, gained;
 } qk__undo_entry;
+
+/* The entry of the edit logged last (the one qk__world_edit just made). */
+qk__undo_entry *qk__txn_last_edit(struct qk_world *w);
 
 /* Finds a logged edit by id; NULL if it has left the log (or never was). */
 const qk__undo_entry *qk__txn_find_edit(const struct qk_world *w, uint64_t txn);

@@ -48,6 +48,8 @@ qk_status qk__world_alloc(qk_world **out, const qk_world_config *cfg,
     st = qk__registry_copy(w, reg, diag);
     if (st == QK_OK)
         st = qk__gen_validate(cfg, w->block_count, diag);
+    if (st == QK_OK)
+        st = qk__sky_init(w, diag);
     if (st == QK_OK) {
         w->span_x = (uint32_t)(cfg->cx_max - cfg->cx_min + 1);
         w->span_z = (uint32_t)(cfg->cz_max - cfg->cz_min + 1);
@@ -126,6 +128,7 @@ void qk_world_destroy(qk_world *w)
         qk__mem_free(&w->mem, w->chunks, (size_t)w->chunk_count * sizeof(qk__chunk));
     }
     qk__mem_free(&w->mem, w->blocks, (size_t)w->block_count * sizeof(qk_block_def));
+    qk__mem_free(&w->mem, w->recipes, (size_t)w->recipe_count * sizeof(qk_recipe));
     qk__txn_free(w);
     mem.bytes = w->mem.bytes;
     qk__mem_free(&mem, w, sizeof *w);

@@ -21,6 +21,7 @@
 #include "chunk.h"
 #include "diag.h"
 #include "mem.h"
+#include "rng.h"
 #include "quarry/qk.h"
 #include "txn.h"
 
@@ -35,8 +36,11 @@ typedef struct qk__player {
 struct qk_world {
     qk__mem mem;
     qk_world_config cfg;
-    qk_block_def *blocks; /* copy of the registry, block_count entries */
+    qk_block_def *blocks; /* copy of the registry, block_count entries,
+                             max_stack resolved (never 0) */
     uint32_t block_count;
+    qk_recipe *recipes;   /* copy of the registry's recipes */
+    uint32_t recipe_count;
     uint64_t registry_hash;
 
     uint32_t span_x, span_z; /* rectangle size in chunks */
@@ -49,6 +53,17 @@ struct qk_world {
 
     uint32_t n_players;
     qk__player players[QK_MAX_PLAYERS];
+
+    /* Time and weather (sky.c).  The day clock of the tick being run (of
+     * the last one run, between steps) is `daytime` ticks after day 0's
+     * midnight; `phase` is its phase as last announced. */
+    uint32_t day_length;  /* resolved from cfg (never 0) */
+    uint16_t snow_line;   /* resolved from cfg (never 0) */
+    uint64_t daytime;
+    qk_phase phase;
+    qk_weather weather;
+    uint64_t weather_until; /* tick of the next scheduled change */
+    qk__rng weather_rng;    /* QK_STREAM_WEATHER */
 
     qk__scratch scratch; /* light propagation scratch of the caller's thread */
 
@@ -72,8 +87,17 @@ struct qk_world {
 
 /* Validates reg (see qk.h) and copies it into w. */
 qk_status qk__registry_copy(qk_world *w, const qk_registry *reg, qk_diag *diag);
-/* Canonical hash of a registry's defs: ties snapshots to their registry. */
-uint64_t qk__registry_hash(const qk_block_def *defs, uint32_t count);
+/* Canonical hash of a registry's defs (max_stack resolved) and recipes:
+ * ties snapshots to their registry. */
+uint64_t qk__registry_hash(const qk_block_def *defs, uint32_t count, const qk_recipe *recipes,
+                           uint32_t recipe_count);
+
+/* ---- craft.c ---- */
+
+/* Validates reg's recipes (see qk_recipe): shapes, item ids (registered,
+ * not air), output counts within the output's stack, and that no two
+ * recipes can match the same grid.  diag->offset is the recipe index. */
+qk_status qk__recipes_check(const qk_registry *reg, qk_diag *diag);
 
 /* ---- world.c ---- */
 
@@ -120,9 +144,19 @@ void qk__digest_tick(qk_world *w);
 void qk__digest_current(qk_world *w, uint64_t sub[QK_SUB__COUNT]);
 /* H(-1): the chain's starting value for a seed. */
 uint64_t qk__chain_origin(uint64_t seed);
-/* A player's canonical record, as hashed and as stored in snapshots. */
-#define QK_PLAYER_RECORD (4 + 6 * 8 + 2 + 2 + 3 + 2 * QK_HOTBAR)
+/* A player's canonical records, as hashed and as stored in snapshots:
+ * the physical one (entities) and the inventory one. */
+#define QK_PLAYER_RECORD (4 + 6 * 8 + 2 + 2 + 2)
 void qk__put_player(qk__wbuf *b, const qk_player_state *p);
+#define QK_INVENTORY_RECORD (4 + 1 + 1 + 3 * QK_INV_SLOTS)
+void qk__put_inventory(qk__wbuf *b, const qk_player_state *p);
+
+/* ---- sky.c ---- */
+
+/* Sets the clock and weather of a new world from w->cfg (create): resolves
+ * day_length and snow_line, daytime = start_time, phase from the curve,
+ * weather = cfg.weather with its first duration drawn from the stream. */
+qk_status qk__sky_init(qk_world *w, qk_diag *diag);
 
 /* ---- player.c ---- */
 

@@ -55,7 +55,7 @@ typedef struct evdef {
 
 /* The digest keys are the subsystem names in qk_subsys order; a new
  * subsystem must be added here (and changes the schema hash). */
-_Static_assert(QK_SUB__COUNT == 3, "add the new subsystem to the digest row");
+_Static_assert(QK_SUB__COUNT == 6, "add the new subsystem to the digest row");
 
 static const evdef table[] = {
     {QK_EV_SPAWN, {{"player", F_U32, OF(spawn.player)}, {"x", F_FX, OF(spawn.x)},
@@ -78,6 +78,9 @@ static const evdef table[] = {
     {QK_EV_DIGEST, {{"blocks", F_HEX64, OF(digest.sub) + QK_SUB_BLOCKS * sizeof(uint64_t)},
                     {"entities", F_HEX64, OF(digest.sub) + QK_SUB_ENTITIES * sizeof(uint64_t)},
                     {"light", F_HEX64, OF(digest.sub) + QK_SUB_LIGHT * sizeof(uint64_t)},
+                    {"inventory", F_HEX64, OF(digest.sub) + QK_SUB_INVENTORY * sizeof(uint64_t)},
+                    {"time", F_HEX64, OF(digest.sub) + QK_SUB_TIME * sizeof(uint64_t)},
+                    {"weather", F_HEX64, OF(digest.sub) + QK_SUB_WEATHER * sizeof(uint64_t)},
                     {"chain", F_HEX64, OF(digest.chain)}}},
     {QK_EV_LIGHT_COMMIT, {{"txn", F_U64, OF(commit.txn)}, {"player", F_U32, OF(commit.player)},
                           {"cause", F_CAUSE, OF(commit.cause)}, {"x", F_I32, OF(commit.x)},

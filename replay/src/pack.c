@@ -177,7 +177,7 @@ qr_status qr_pack_parse(qr_pack **out, const char *file, const char *text, size_
     }
     for (uint32_t i = 0; i < p->count; i++)
         if (!p->names[i])
-            p->defs[i] = (qk_block_def){false, false, false, 0, QK_BLOCK_NONE};
+            p->defs[i] = (qk_block_def){false, false, false, 0, QK_BLOCK_NONE, 0, true, false};
     p->registry.blocks = p->defs;
     p->registry.count = p->count;
 done:
@@ -201,4 +201,9 @@ qr_status qr_pack_load(qr_pack **out, const char *path, qr_error *err)
     st = qr_pack_parse(out, path, text, len, err);
     free(text);
     return st;
+}
+
+const char *qr_pack_recipe_name(const qr_pack *p, uint32_t i)
+{
+    return i < p->recipe_count ? p->recipe_names[i] : NULL;
 }

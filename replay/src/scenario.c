@@ -302,8 +302,6 @@ static qr_status parse_players(qr__scparse *ps, const qr__jctx *c, const json_t 
         in->u.join.z = spawn[2] * QK_FX_ONE + QK_FX_ONE / 2;
         in->u.join.yaw = (uint16_t)yaw;
         in->u.join.pitch = (int16_t)pitch;
-        for (int k = 0; k < QK_HOTBAR; k++)
-            in->u.join.hotbar[k] = QK_BLOCK_NONE;
         json_t *hb = json_object_get(p, "hotbar");
         if (hb) {
             char ph[64];
@@ -316,8 +314,10 @@ static qr_status parse_players(qr__scparse *ps, const qr__jctx *c, const json_t 
                 char pk[96];
                 snprintf(pk, sizeof pk, "%s/%zu", ph, k);
                 if (!json_is_null(b) &&
-                    (st = qr__sc_block(ps, c, b, pk, &in->u.join.hotbar[k])))
+                    (st = qr__sc_block(ps, c, b, pk, &in->u.join.inv[k].item)))
                     return st;
+                if (!json_is_null(b)) /* TODO(replay): counts; a name alone is a full stack */
+                    in->u.join.inv[k].count = QK_MAX_STACK;
             }
         }
         ps->n_players = i + 1;

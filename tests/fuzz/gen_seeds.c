@@ -55,11 +55,10 @@ static qk_input join(uint32_t id, int32_t bx, int32_t by, int32_t bz)
     in.u.join.x = (qk_fx)bx * QK_FX_ONE + QK_FX_ONE / 2;
     in.u.join.y = (qk_fx)by * QK_FX_ONE;
     in.u.join.z = (qk_fx)bz * QK_FX_ONE + QK_FX_ONE / 2;
-    for (int k = 0; k < QK_HOTBAR; k++)
-        in.u.join.hotbar[k] = QK_BLOCK_NONE;
-    in.u.join.hotbar[0] = 1;
-    in.u.join.hotbar[1] = 5;
-    in.u.join.hotbar[8] = 299;
+    in.u.join.inv[0] = (qk_slot){1, 64};
+    in.u.join.inv[1] = (qk_slot){5, 10};
+    in.u.join.inv[8] = (qk_slot){299, 1};
+    in.u.join.inv[20] = (qk_slot){7, 3};
     return in;
 }
 

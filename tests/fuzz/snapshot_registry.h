@@ -16,7 +16,7 @@ static inline qk_registry fuzz_snapshot_registry(void)
 {
     static qk_block_def defs[FUZZ_SNAP_BLOCKS];
     if (!defs[1].solid) {
-        defs[0] = (qk_block_def){false, false, false, 0, QK_BLOCK_NONE};
+        defs[0] = (qk_block_def){false, false, false, 0, QK_BLOCK_NONE, 0, false, false};
         for (uint32_t i = 1; i < FUZZ_SNAP_BLOCKS; i++) {
             defs[i].opaque = i % 3 != 0;
             defs[i].solid = i == 1 || i % 4 != 2;
@@ -25,7 +25,7 @@ static inline qk_registry fuzz_snapshot_registry(void)
             defs[i].drops = i % 7 == 0 ? QK_BLOCK_NONE : (qk_block_id)i;
         }
     }
-    qk_registry r = {defs, FUZZ_SNAP_BLOCKS};
+    qk_registry r = {defs, FUZZ_SNAP_BLOCKS, NULL, 0};
     return r;
 }
 

@@ -23,7 +23,7 @@ static const qk_block_def fx_blocks[B_COUNT] = {
     [B_GLASS] = {false, true, true, 0, QK_BLOCK_NONE},
     [B_TORCH] = {false, false, true, 14, B_TORCH},
 };
-static const qk_registry fx_registry = {fx_blocks, B_COUNT};
+static const qk_registry fx_registry = {fx_blocks, B_COUNT, NULL, 0};
 
 typedef struct fx_alloc {
     long fail_at; /* index of the request to refuse, -1 never */
@@ -107,11 +107,11 @@ static inline qk_input fx_join(uint64_t tick, uint32_t id, int32_t bx, int32_t b
     in.u.join.x = (qk_fx)bx * QK_FX_ONE + QK_FX_ONE / 2;
     in.u.join.y = (qk_fx)by * QK_FX_ONE;
     in.u.join.z = (qk_fx)bz * QK_FX_ONE + QK_FX_ONE / 2;
-    for (int k = 0; k < QK_HOTBAR; k++)
-        in.u.join.hotbar[k] = QK_BLOCK_NONE;
-    in.u.join.hotbar[0] = B_STONE;
-    in.u.join.hotbar[1] = B_GLASS;
-    in.u.join.hotbar[2] = B_TORCH;
+    /* Creative: the block and light tests place without running out. */
+    in.u.join.mode = QK_MODE_CREATIVE;
+    in.u.join.inv[0] = (qk_slot){B_STONE, 64};
+    in.u.join.inv[1] = (qk_slot){B_GLASS, 64};
+    in.u.join.inv[2] = (qk_slot){B_TORCH, 64};
     return in;
 }
 

@@ -19,9 +19,9 @@ static qk_registry lt_registry;
 static inline void init_registry(void)
 {
     memcpy(lt_blocks, fx_blocks, sizeof fx_blocks);
-    lt_blocks[B_LANTERN] = (qk_block_def){false, false, true, 15, B_LANTERN};
-    lt_blocks[B_GLOW] = (qk_block_def){true, true, true, 15, B_GLOW};
-    lt_registry = (qk_registry){lt_blocks, L_COUNT};
+    lt_blocks[B_LANTERN] = (qk_block_def){false, false, true, 15, B_LANTERN, 0, false, false};
+    lt_blocks[B_GLOW] = (qk_block_def){true, true, true, 15, B_GLOW, 0, false, false};
+    lt_registry = (qk_registry){lt_blocks, L_COUNT, NULL, 0};
 }
 
 /* Chunks -2..1 on both axes (x, z in -32..31), all air: skylight is 15 in

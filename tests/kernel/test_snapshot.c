@@ -175,7 +175,7 @@ static void refuses_bad_bytes(void)
     qk_block_def other[B_COUNT];
     memcpy(other, fx_blocks, sizeof other);
     other[B_STONE].emissive = 3;
-    qk_registry oreg = {other, B_COUNT};
+    qk_registry oreg = {other, B_COUNT, NULL, 0};
     CHECK_INT(qk_world_restore(&r, s, len, &oreg, &al, &d), QK_ERR_VERSION);
     CHECK_INT(qk_world_restore(&r, s, len, &fx_registry, &al, &d), QK_OK);
     qk_world_destroy(r);

@@ -12,7 +12,7 @@ static void registry_validation(void)
     qk_allocator al = fx_allocator(&a);
     qk_world_config cfg = fx_flat_config();
     qk_block_def bad[B_COUNT];
-    qk_registry reg = {bad, B_COUNT};
+    qk_registry reg = {bad, B_COUNT, NULL, 0};
     qk_world *w = (qk_world *)1;
     qk_diag d = {0};
 

@@ -71,11 +71,11 @@ int main(void)
     CHECK_INT(sc->inputs[0].op, QK_OP_JOIN);
     CHECK_INT(sc->inputs[0].player, 2);
     CHECK_INT(sc->inputs[0].seq, 0);
-    CHECK_INT(sc->inputs[0].u.join.hotbar[0], QK_BLOCK_NONE);
-    CHECK_INT(sc->inputs[0].u.join.hotbar[2], QK_BLOCK_NONE);
+    CHECK_INT(sc->inputs[0].u.join.inv[0].count, 0);
+    CHECK_INT(sc->inputs[0].u.join.inv[2].count, 0);
     qk_block_id glass;
     qr_pack_lookup(pack, "glass", &glass);
-    CHECK_INT(sc->inputs[0].u.join.hotbar[1], glass);
+    CHECK_INT(sc->inputs[0].u.join.inv[1].item, glass);
     CHECK_INT(sc->inputs[1].player, 9);
     CHECK_INT(sc->inputs[1].u.join.x, -1 * 4096 + 2048);
     CHECK_INT(sc->inputs[1].u.join.y, 4 * 4096);

@@ -92,14 +92,21 @@ typedef int64_t qk_fx; /* fixed point, QK_FX_SHIFT fractional bits */
 #define QK_SECTIONS (QK_CHUNK_H / QK_SECTION_H)
 #define QK_COORD_LIMIT 30000000 /* |x|, |z| of any block */
 #define QK_MAX_PLAYERS 64
-#define QK_HOTBAR 9
-#define QK_MAX_BLOCKS 4096 /* registry size limit */
+#define QK_INV_SLOTS 36 /* slots of a player's inventory */
+#define QK_HOTBAR 9     /* slots 0..8 of the inventory are the hotbar */
+#define QK_MAX_BLOCKS 4096 /* registry size limit (blocks and items) */
+#define QK_MAX_STACK 64    /* largest stack any item allows */
+#define QK_MAX_RECIPES 1024
 
 /* ===================================================================== */
 /* Block registry (data handed in by the caller)                         */
 /* ===================================================================== */
 
+/* Blocks and items share one id space: every block is also an item (what a
+ * player holds and places), and some entries are items only (sticks, tools),
+ * which can be held and crafted but never placed. */
 typedef uint16_t qk_block_id;
+typedef qk_block_id qk_item_id;
 #define QK_BLOCK_AIR ((qk_block_id)0)
 #define QK_BLOCK_NONE ((qk_block_id)0xFFFF) /* "no block", e.g. drops nothing */
 
@@ -108,14 +115,42 @@ typedef struct qk_block_def {
     bool solid;        /* collides with entities */
     bool breakable;    /* players may break it (bedrock: false) */
     uint8_t emissive;  /* block light emitted, 0..15 */
-    qk_block_id drops; /* block/item dropped when broken, or QK_BLOCK_NONE */
+    qk_block_id drops; /* item a player gets for breaking it, or QK_BLOCK_NONE */
+    /* The fields below default to sensible values when zero, so tables
+     * written before they existed keep their meaning. */
+    uint8_t max_stack;   /* as an item: most per slot, 1..QK_MAX_STACK; 0 = 64 */
+    bool item_only;      /* an item that is never a block: cannot be placed,
+                            must be neither opaque, solid nor emissive */
+    bool crafting_table; /* a player within reach of it crafts on a 3x3 grid */
 } qk_block_def;
 
-/* Entry i describes block id i.  Entry 0 must be air: not opaque, not solid,
- * not emissive.  The kernel copies the table; the caller may free it. */
+/* A crafting recipe.  Shaped recipes are a w x h pattern (1..3 each), row
+ * major, QK_BLOCK_AIR marking an empty cell; the pattern must be tight (its
+ * first and last row and column each hold an item).  It matches a grid
+ * holding the pattern at any offset, as written or mirrored left to right,
+ * with every other cell empty.  Shapeless recipes list n_in ingredients
+ * (1..9, repeats allowed) and match a grid holding exactly that multiset.
+ * A recipe needs a crafting table when it does not fit in 2x2 (w or h of 3,
+ * or more than 4 shapeless ingredients). */
+#define QK_CRAFT_CELLS 9
+typedef struct qk_recipe {
+    bool shaped;
+    uint8_t w, h;                   /* shaped */
+    uint8_t n_in;                   /* shapeless */
+    qk_item_id in[QK_CRAFT_CELLS];  /* shaped: w*h cells; shapeless: n_in items */
+    qk_item_id out;
+    uint8_t out_count;              /* 1..the output's max stack */
+} qk_recipe;
+
+/* Entry i describes block (or item) id i.  Entry 0 must be air: not
+ * opaque, not solid, not emissive; air is never an item.  No two recipes
+ * may match the same grid.  The kernel copies both tables; the caller may
+ * free them. */
 typedef struct qk_registry {
     const qk_block_def *blocks;
     uint32_t count; /* 1..QK_MAX_BLOCKS */
+    const qk_recipe *recipes;
+    uint32_t recipe_count; /* 0..QK_MAX_RECIPES */
 } qk_registry;
 
 /* ===================================================================== */
@@ -142,6 +177,21 @@ typedef struct qk_terrain_params {
     uint16_t caves;       /* cave density per mille of underground voxels' band, 0..400 */
 } qk_terrain_params;
 
+/* Weather states.  Rain and thunder fall as snow on cold or high columns
+ * (qk_precipitation_at); QK_WEATHER_SNOW snows everywhere. */
+typedef enum qk_weather {
+    QK_WEATHER_CLEAR = 0,
+    QK_WEATHER_RAIN,
+    QK_WEATHER_SNOW,
+    QK_WEATHER_THUNDER,
+    QK_WEATHER__COUNT
+} qk_weather;
+
+#define QK_DAY_DEFAULT 1440u   /* ticks per game day: one tick = one game minute */
+#define QK_DAY_MIN 24u
+#define QK_DAY_MAX 1440000u
+#define QK_SNOW_LINE_DEFAULT 96u
+
 typedef struct qk_world_config {
     uint64_t seed;
     /* Inclusive rectangle of loaded chunk columns. */
@@ -150,6 +200,13 @@ typedef struct qk_world_config {
     qk_flat_layer layers[QK_MAX_LAYERS];
     uint32_t layer_count;
     qk_terrain_params terrain;
+    /* Time and weather.  Zero values take the defaults. */
+    uint32_t day_length;  /* ticks per day, QK_DAY_MIN..QK_DAY_MAX; 0 = 1440 */
+    uint32_t start_time;  /* time of day at tick 0 in ticks after midnight,
+                             0..day_length-1 (noon is day_length/2) */
+    qk_weather weather;   /* weather at tick 0 */
+    uint16_t snow_line;   /* rain falls as snow on columns whose highest
+                             opaque block is at or above it; 0 = 96 */
 } qk_world_config;
 
 /* ===================================================================== */
@@ -164,6 +221,14 @@ typedef enum qk_op {
     QK_OP_BREAK,    /* break the block at a position */
     QK_OP_SELECT,   /* select a hotbar slot */
     QK_OP_UNDO,     /* undo a recent edit transaction (a compensating one) */
+    QK_OP_INV_MOVE, /* move items into an empty slot or onto the same item */
+    QK_OP_INV_SPLIT,/* move half a stack into an empty slot */
+    QK_OP_INV_MERGE,/* move as many as fit onto a stack of the same item */
+    QK_OP_INV_SWAP, /* exchange two slots */
+    QK_OP_INV_DROP, /* throw items out of the world */
+    QK_OP_CRAFT,    /* craft once from inventory slots laid out on a grid */
+    QK_OP_SET_TIME, /* admin: set the time of day */
+    QK_OP_WEATHER,  /* admin: set the weather */
     QK_OP__COUNT
 } qk_op;
 
@@ -184,9 +249,24 @@ typedef enum qk_face {
     QK_FACE__COUNT
 } qk_face;
 
+/* One inventory slot.  An empty slot is {QK_BLOCK_AIR, 0}; a full one holds
+ * 1..max_stack of an item (never air). */
+typedef struct qk_slot {
+    qk_item_id item;
+    uint8_t count;
+} qk_slot;
+#define QK_SLOT_NONE 0xFFu /* "no slot": an empty craft cell, "any empty slot" */
+
+typedef enum qk_gamemode {
+    QK_MODE_SURVIVAL = 0, /* placing spends items, breaking collects drops */
+    QK_MODE_CREATIVE      /* placing spends nothing, breaking collects nothing */
+} qk_gamemode;
+
 /* One input.  Within a tick, inputs apply in canonical order: clock (a
  * Lamport clock, 0 for local logs), then player id, then seq.  Two inputs
- * with the same (player, seq) in one tick are rejected as duplicates. */
+ * with the same (player, seq) in one tick are rejected as duplicates.
+ * Admin ops (set_time, weather) come from player 0, the host, or from any
+ * joined player; every other op needs a joined player. */
 typedef struct qk_input {
     uint64_t tick;
     uint64_t clock;
@@ -198,7 +278,8 @@ typedef struct qk_input {
             qk_fx x, y, z; /* feet position */
             uint16_t yaw;
             int16_t pitch;
-            qk_block_id hotbar[QK_HOTBAR]; /* QK_BLOCK_NONE = empty slot */
+            qk_slot inv[QK_INV_SLOTS]; /* starting inventory, given by the join rule */
+            qk_gamemode mode;
         } join;
         struct {
             uint8_t dirs; /* QK_DIR_* bits */
@@ -218,6 +299,34 @@ typedef struct qk_input {
         struct {
             uint64_t txn; /* id of the player's own edit transaction */
         } undo;
+        struct {
+            /* move: `count` (0 = all) from `from` into `to`, which is empty
+             *       or holds the same item with room for all of them;
+             * split: half of `from` (rounded down, at least 1; needs 2 or
+             *       more) into empty `to`, QK_SLOT_NONE = first empty slot;
+             * merge: as many as fit from `from` onto `to` (same item);
+             * swap:  exchange `from` and `to`;
+             * drop:  `count` (0 = all) of `from` leave the world. */
+            uint8_t from, to;
+            uint8_t count;
+        } inv;
+        struct {
+            /* grid[r*size+c] is the slot whose item lies in that cell, or
+             * QK_SLOT_NONE; each cell uses one item, and a slot may feed
+             * several cells.  size 2 is the inventory grid; size 3 needs a
+             * crafting table at (x, y, z) within reach. */
+            uint8_t size;
+            uint8_t grid[QK_CRAFT_CELLS];
+            bool has_table;
+            int32_t x, y, z;
+        } craft;
+        struct {
+            uint32_t time; /* ticks after midnight, 0..day_length-1 */
+        } set_time;
+        struct {
+            qk_weather state;
+            uint32_t duration; /* ticks until the schedule takes over; 0 = drawn */
+        } weather;
     } u;
 } qk_input;
 
@@ -234,6 +343,12 @@ typedef enum qk_event_type {
     QK_EV_REJECT,    /* an input was refused; the world is unchanged by it */
     QK_EV_DIGEST,    /* end of tick: per-subsystem digests and chain hash */
     QK_EV_LIGHT_COMMIT, /* an edit transaction committed (see Transactions) */
+    QK_EV_TIME,      /* the day changed phase, or an admin set the time */
+    QK_EV_WEATHER,   /* "weather_changed" */
+    QK_EV_INVENTORY, /* "inventory_changed": one slot's content changed */
+    QK_EV_ITEM_LOST, /* items a rule gave found no room and left the world */
+    QK_EV_CRAFTED,   /* a craft input succeeded */
+    QK_EV_CRAFT_REJECTED, /* a craft input was refused; nothing changed */
     QK_EV__COUNT
 } qk_event_type;
 
@@ -242,6 +357,17 @@ typedef enum qk_cause {
     QK_CAUSE_BREAK,
     QK_CAUSE_UNDO,     /* a compensating transaction (QK_OP_UNDO) */
     QK_CAUSE_GENERATE, /* world generation (transactions of qk_world_create) */
+    QK_CAUSE_JOIN,     /* a joining player's starting inventory */
+    QK_CAUSE_PICKUP,   /* a broken block's drop collected */
+    QK_CAUSE_MOVE,     /* the inventory ops, by name */
+    QK_CAUSE_SPLIT,
+    QK_CAUSE_MERGE,
+    QK_CAUSE_SWAP,
+    QK_CAUSE_DROP,
+    QK_CAUSE_CRAFT,
+    QK_CAUSE_CYCLE,    /* time: the day moved on by itself */
+    QK_CAUSE_SCHEDULE, /* weather: the seeded schedule */
+    QK_CAUSE_COMMAND,  /* time, weather: an admin input */
     QK_CAUSE__COUNT
 } qk_cause;
 
@@ -262,6 +388,15 @@ typedef enum qk_reason {
     QK_REASON_UNKNOWN_TXN,   /* undo: no such transaction in the recent log */
     QK_REASON_NOT_YOURS,     /* undo: the transaction is another player's */
     QK_REASON_CONFLICT,      /* undo: the block has changed since */
+    QK_REASON_EMPTY_SLOT,    /* inventory: the source slot is empty */
+    QK_REASON_SLOT_OCCUPIED, /* inventory: the target holds another item */
+    QK_REASON_STACK_FULL,    /* inventory: no room on the target stack */
+    QK_REASON_NOT_ENOUGH,    /* fewer items than the op needs */
+    QK_REASON_INVENTORY_FULL,/* no empty slot / the result does not fit */
+    QK_REASON_NOT_PLACEABLE, /* place: the held item is not a block */
+    QK_REASON_NO_RECIPE,     /* craft: the grid matches no recipe */
+    QK_REASON_NEEDS_TABLE,   /* craft: a 3x3 grid without a crafting table */
+    QK_REASON_NOT_A_TABLE,   /* craft: the named block is not a crafting table */
     QK_REASON__COUNT
 } qk_reason;
 
@@ -269,6 +404,9 @@ typedef enum qk_subsys {
     QK_SUB_BLOCKS = 0,
     QK_SUB_ENTITIES,
     QK_SUB_LIGHT, /* both light channels of every loaded voxel */
+    QK_SUB_INVENTORY, /* every player's slots, selection and game mode */
+    QK_SUB_TIME,      /* the day clock and its phase */
+    QK_SUB_WEATHER,   /* weather state, next change, its random stream */
     QK_SUB__COUNT
 } qk_subsys;
 
@@ -279,6 +417,16 @@ typedef struct qk_commit_chunk {
     int32_t cx, cz;
     uint64_t geometry, light; /* qk_chunk_revs after the commit */
 } qk_commit_chunk;
+
+/* Phases of the day, from the sun curve (qk_sun_curve): night while it is
+ * 0, day while it is 1, dawn and dusk in between (before and after noon). */
+typedef enum qk_phase {
+    QK_PHASE_NIGHT = 0,
+    QK_PHASE_DAWN,
+    QK_PHASE_DAY,
+    QK_PHASE_DUSK,
+    QK_PHASE__COUNT
+} qk_phase;
 
 typedef struct qk_event {
     uint64_t tick;
@@ -330,6 +478,43 @@ typedef struct qk_event {
             uint32_t n_chunks;/* chunks whose revisions moved, Morton order */
             qk_commit_chunk chunks[QK_TXN_MAX_CHUNKS];
         } commit;
+        struct {
+            uint64_t day;     /* days since day 0 */
+            uint32_t time;    /* ticks after midnight */
+            qk_phase phase;
+            qk_fx sky;        /* qk_sky_scalar after the change */
+            qk_cause cause;   /* cycle or command */
+        } time;
+        struct {
+            qk_weather old, now;
+            uint64_t until;   /* tick of the next scheduled change */
+            qk_cause cause;   /* schedule or command */
+        } weather;
+        struct {
+            uint32_t player;
+            uint8_t slot;
+            qk_slot before, after;
+            qk_cause cause;
+        } inv;
+        struct {
+            uint32_t player;
+            qk_item_id item;
+            uint32_t count;
+            qk_cause cause;   /* pickup, craft, undo: what had no room */
+        } lost;
+        struct {
+            uint32_t player;
+            uint32_t recipe;  /* index in the registry's recipe table */
+            uint32_t n_inputs;/* distinct items consumed, ascending id */
+            qk_slot inputs[QK_CRAFT_CELLS];
+            qk_slot output;
+            bool table;       /* crafted on a crafting table */
+        } crafted;
+        struct {
+            uint32_t player;
+            uint32_t seq;
+            qk_reason reason;
+        } craft_rejected;
     } u;
 } qk_event;
 
@@ -347,6 +532,9 @@ const char *qk_cause_name(qk_cause c);
 const char *qk_reason_name(qk_reason r);
 const char *qk_subsys_name(qk_subsys s);
 const char *qk_face_name(qk_face f);
+const char *qk_weather_name(qk_weather w);
+const char *qk_phase_name(qk_phase p);
+const char *qk_mode_name(qk_gamemode m);
 
 /* ===================================================================== */
 /* World lifetime                                                        */
@@ -417,8 +605,9 @@ typedef struct qk_player_state {
     int16_t pitch;
     uint8_t dirs;
     bool on_ground;
-    uint8_t slot;
-    qk_block_id hotbar[QK_HOTBAR];
+    uint8_t slot;                 /* selected hotbar slot, 0..QK_HOTBAR-1 */
+    qk_slot inv[QK_INV_SLOTS];    /* inv[0..QK_HOTBAR) is the hotbar */
+    qk_gamemode mode;
 } qk_player_state;
 
 /* Number of players; players are indexed 0..n-1 in ascending id order. */
@@ -442,6 +631,65 @@ qk_status qk_chunk_digest(qk_world *w, int32_t cx, int32_t cz, qk_subsys sub,
 /* Bytes currently held from the allocator, and loaded chunk count. */
 size_t qk_world_memory(const qk_world *w);
 uint32_t qk_chunk_count(const qk_world *w);
+
+/* ===================================================================== */
+/* Time of day, weather and crafting                                     */
+/* ===================================================================== */
+
+/* Simulation time is the tick counter: tick T runs at day clock
+ * start_time + T (ticks after day 0's midnight) until an admin set_time
+ * moves it.  Nothing reads a wall clock.
+ *
+ * The sun's brightness over the day is a fixed-point curve: 0 through the
+ * night, 1 through the day, rising and falling smoothly (a smoothstep of the
+ * sun's height) around 06:00 and 18:00; full at noon, lowest at midnight.
+ * The sky scalar is what skylight is multiplied by:
+ *     sky = (QK_SKY_NIGHT + (1 - QK_SKY_NIGHT) * sun) * weather factor
+ * with weather factor 1 (clear), 11/16 (rain, snow) or 121/256 (thunder).
+ * Light data never changes as time passes; readers scale it. */
+#define QK_SKY_NIGHT ((qk_fx)(QK_FX_ONE / 5))
+
+/* Sun brightness, 0..QK_FX_ONE, at `time` ticks after midnight of a day of
+ * `day_length` ticks (a pure function; same curve for every world). */
+qk_fx qk_sun_curve(uint32_t time, uint32_t day_length);
+
+typedef struct qk_time_state {
+    uint64_t day;         /* days since day 0 */
+    uint32_t time;        /* ticks after midnight, 0..day_length-1 */
+    uint32_t day_length;
+    qk_phase phase;
+    qk_fx sun;            /* qk_sun_curve(time, day_length) */
+    qk_fx sky;            /* sky scalar: sun and weather, QK_FX_ONE = full */
+    qk_weather weather;
+    uint64_t weather_until; /* tick of the next scheduled weather change */
+} qk_time_state;
+
+/* The clock of the last tick stepped (of tick 0 before the first step). */
+void qk_world_time(const qk_world *w, qk_time_state *out);
+
+/* Effective skylight at a voxel: skylight x sky scalar, in fixed point
+ * (0..15 * QK_FX_ONE).  QK_ERR_RANGE outside the loaded world. */
+qk_status qk_sky_effective(const qk_world *w, int32_t x, int32_t y, int32_t z,
+                           qk_fx *out);
+
+/* What falls on column (x, z) now: QK_WEATHER_CLEAR (nothing), RAIN or
+ * SNOW (thunder falls as rain).  Rain and thunder fall as snow on a column
+ * whose highest opaque block is at or above the snow line, or that lies in
+ * a cold region (a seeded 128x128-block pattern).  QK_ERR_RANGE outside
+ * the loaded world. */
+qk_status qk_precipitation_at(const qk_world *w, int32_t x, int32_t z,
+                              qk_weather *out);
+
+/* Matches a crafting grid (size 2 or 3, grid[r*size+c], QK_BLOCK_AIR for
+ * empty cells) against the world's recipes.  Returns the recipe index, or
+ * -1 when none matches.  `table`: whether 3x3-only recipes may match.
+ * O(recipes) with an early reject on the grid's item count. */
+int32_t qk_craft_match(const qk_world *w, const qk_item_id *grid, uint32_t size,
+                       bool table);
+
+/* The world's copy of recipe i, or NULL. */
+const qk_recipe *qk_recipe_at(const qk_world *w, uint32_t i);
+uint32_t qk_recipe_count(const qk_world *w);
 
 /* ===================================================================== */
 /* Transactions and workers                                              */

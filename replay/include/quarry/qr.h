@@ -80,15 +80,20 @@ bool qr_json_locate(const char *text, size_t len, const char *pointer,
 
 #define QR_NAME_MAX 63 /* longest block, pack or scenario name */
 
-/* A loaded pack: the kernel registry plus the block names.  Ids need not be
- * dense: holes become unnamed placeholder blocks (not solid, not opaque,
- * unbreakable, drop nothing) that no name resolves to. */
+/* A loaded pack: the kernel registry plus the block and item names (one id
+ * space) and the recipes.  Ids need not be dense: holes become unnamed
+ * placeholder items (item only, unbreakable, drop nothing) that no name
+ * resolves to.  The recipes come from the file the pack's "recipes" key
+ * names, relative to the pack file (none when the key is absent). */
 typedef struct qr_pack {
     char name[QR_NAME_MAX + 1];
     uint32_t count;      /* registry size: highest id + 1 */
     qk_block_def *defs;  /* [count] */
     char **names;        /* [count]; NULL for holes */
-    qk_registry registry;
+    qk_recipe *recipes;  /* [recipe_count] */
+    char **recipe_names; /* [recipe_count] */
+    uint32_t recipe_count;
+    qk_registry registry; /* blocks and recipes */
 } qr_pack;
 
 /* Parses a pack from memory; `file` only labels errors. */
@@ -102,6 +107,8 @@ void qr_pack_free(qr_pack *p);
 bool qr_pack_lookup(const qr_pack *p, const char *name, qk_block_id *out);
 /* Name of a block id, or NULL for holes, QK_BLOCK_NONE and ids >= count. */
 const char *qr_pack_block_name(const qr_pack *p, qk_block_id id);
+/* Name of recipe i, or NULL. */
+const char *qr_pack_recipe_name(const qr_pack *p, uint32_t i);
 
 /* ===================================================================== */
 /* Scenarios                                                             */
