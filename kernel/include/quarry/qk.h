@@ -206,7 +206,7 @@ typedef struct qk_world_config {
                              0..day_length-1 (noon is day_length/2) */
     qk_weather weather;   /* weather at tick 0 */
     uint16_t snow_line;   /* rain falls as snow on columns whose highest
-                             opaque block is at or above it; 0 = 96 */
+                             opaque block is at or above it; 1..255, 0 = 96 */
 } qk_world_config;
 
 /* ===================================================================== */
@@ -482,7 +482,7 @@ typedef struct qk_event {
             uint64_t day;     /* days since day 0 */
             uint32_t time;    /* ticks after midnight */
             qk_phase phase;
-            qk_fx sky;        /* qk_sky_scalar after the change */
+            qk_fx sky;        /* the sky scalar after it (qk_time_state.sky) */
             qk_cause cause;   /* cycle or command */
         } time;
         struct {
@@ -650,7 +650,9 @@ uint32_t qk_chunk_count(const qk_world *w);
 #define QK_SKY_NIGHT ((qk_fx)(QK_FX_ONE / 5))
 
 /* Sun brightness, 0..QK_FX_ONE, at `time` ticks after midnight of a day of
- * `day_length` ticks (a pure function; same curve for every world). */
+ * `day_length` ticks (a pure function; same curve for every world): the
+ * true curve rounded to the nearest unit, exactly symmetric around noon.
+ * `time` is taken modulo the day; day_length 0 means QK_DAY_DEFAULT. */
 qk_fx qk_sun_curve(uint32_t time, uint32_t day_length);
 
 typedef struct qk_time_state {
