@@ -2,8 +2,9 @@
  * events.c - the canonical event stream: one table, three uses.
  *
  * The stream is what CI diffs, so its bytes must be a function of the events
- * alone: fixed key order per type, integers only (a light_commit's chunks
- * are an array of arrays of integers), no spaces, '\n' endings.
+ * alone: fixed key order per type, integers only (the two arrays, a
+ * light_commit's chunks and a crafted event's inputs, hold integers and
+ * names), no spaces, '\n' endings.
  * One table below lists, per event type, its keys in order with the kind of
  * each value and where it lives in qk_event.  The writer walks the table,
  * the schema text (whose XXH3 goes into every stream header) is generated
@@ -12,7 +13,8 @@
  * of the format can drift.  docs/formats.md mirrors this table.
  *
  * Speed: the target is 200,000 ticks/s including writing, so numbers are
- * formatted by hand (no printf per event) and block names are copied.
+ * formatted by hand (no printf per event) and block, item and recipe names
+ * are copied.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -29,7 +31,11 @@ typedef enum fkind {
     F_OP, F_CAUSE, F_REASON, /* enums printed by name */
     F_HEX64,     /* u64 as a 16-hex-digit string */
     F_U64,       /* u64 as a decimal integer (counters: ids, revisions) */
-    F_CHUNKS     /* u.commit's chunks[n_chunks] as [[cx,cz,geometry,light],...] */
+    F_CHUNKS,    /* u.commit's chunks[n_chunks] as [[cx,cz,geometry,light],...] */
+    F_WEATHER, F_PHASE, /* enums printed by name */
+    F_SLOT_ITEM, /* a qk_slot's item as the pack's name, null when count is 0 */
+    F_RECIPE,    /* u32 recipe index printed as the pack's recipe name */
+    F_INPUTS     /* u.crafted's inputs[n_inputs] as [["name",count],...] */
 } fkind;
 
 static const char *const kind_names[] = {
@@ -37,6 +43,8 @@ static const char *const kind_names[] = {
     [F_I16] = "i16",   [F_U8] = "u8",           [F_BOOL01] = "bool01", [F_BLOCK] = "block",
     [F_BLOCK_OPT] = "block?", [F_OP] = "op",    [F_CAUSE] = "cause", [F_REASON] = "reason",
     [F_HEX64] = "hex64", [F_U64] = "u64",  [F_CHUNKS] = "commit_chunks",
+    [F_WEATHER] = "weather", [F_PHASE] = "phase", [F_SLOT_ITEM] = "slot_item",
+    [F_RECIPE] = "recipe", [F_INPUTS] = "craft_inputs",
 };
 
 typedef struct field {
@@ -86,7 +94,29 @@ static const evdef table[] = {
                           {"cause", F_CAUSE, OF(commit.cause)}, {"x", F_I32, OF(commit.x)},
                           {"y", F_I32, OF(commit.y)}, {"z", F_I32, OF(commit.z)},
                           {"chunks", F_CHUNKS, OF(commit.chunks)}}},
+    {QK_EV_TIME, {{"day", F_U64, OF(time.day)}, {"time", F_U32, OF(time.time)},
+                  {"phase", F_PHASE, OF(time.phase)}, {"sky", F_FX, OF(time.sky)},
+                  {"cause", F_CAUSE, OF(time.cause)}}},
+    {QK_EV_WEATHER, {{"old", F_WEATHER, OF(weather.old)}, {"new", F_WEATHER, OF(weather.now)},
+                     {"until", F_U64, OF(weather.until)}, {"cause", F_CAUSE, OF(weather.cause)}}},
+    {QK_EV_INVENTORY, {{"player", F_U32, OF(inv.player)}, {"slot", F_U8, OF(inv.slot)},
+                       {"prev_item", F_SLOT_ITEM, OF(inv.before)},
+                       {"prev_count", F_U8, OF(inv.before.count)},
+                       {"item", F_SLOT_ITEM, OF(inv.after)},
+                       {"count", F_U8, OF(inv.after.count)}, {"cause", F_CAUSE, OF(inv.cause)}}},
+    {QK_EV_ITEM_LOST, {{"player", F_U32, OF(lost.player)}, {"item", F_BLOCK, OF(lost.item)},
+                       {"count", F_U32, OF(lost.count)}, {"cause", F_CAUSE, OF(lost.cause)}}},
+    {QK_EV_CRAFTED, {{"player", F_U32, OF(crafted.player)},
+                     {"recipe", F_RECIPE, OF(crafted.recipe)},
+                     {"inputs", F_INPUTS, OF(crafted.inputs)},
+                     {"item", F_BLOCK, OF(crafted.output.item)},
+                     {"count", F_U8, OF(crafted.output.count)},
+                     {"table", F_BOOL01, OF(crafted.table)}}},
+    {QK_EV_CRAFT_REJECTED, {{"player", F_U32, OF(craft_rejected.player)},
+                            {"seq", F_U32, OF(craft_rejected.seq)},
+                            {"reason", F_REASON, OF(craft_rejected.reason)}}},
 };
+_Static_assert(QK_EV__COUNT == 15, "add the new event type to the table");
 #define NTYPES (sizeof table / sizeof table[0])
 
 static const evdef *def_of(qk_event_type t)
@@ -178,7 +208,7 @@ static char *put_block(char *p, const qr_pack *pack, qk_block_id id, bool opt)
 
 /* A commit's [[cx,cz,geometry,light],...]: at most QK_TXN_MAX_CHUNKS
  * entries whatever n_chunks says, so no line can outgrow QR_EVENT_LINE_MAX.
- * The kind belongs to u.commit, the only event with an array. */
+ * The kind belongs to u.commit. */
 static char *put_chunks(char *p, const qk_event *ev)
 {
     uint32_t n = ev->u.commit.n_chunks;
@@ -201,6 +231,38 @@ static char *put_chunks(char *p, const qk_event *ev)
     }
     *p++ = ']';
     return p;
+}
+
+/* A crafted event's [["name",count],...]: at most QK_CRAFT_CELLS entries
+ * whatever n_inputs says (the bound QR_EVENT_LINE_MAX relies on). */
+static char *put_inputs(char *p, const qr_pack *pack, const qk_event *ev)
+{
+    uint32_t n = ev->u.crafted.n_inputs;
+    if (n > QK_CRAFT_CELLS)
+        n = QK_CRAFT_CELLS;
+    *p++ = '[';
+    for (uint32_t i = 0; i < n; i++) {
+        const qk_slot s = ev->u.crafted.inputs[i];
+        if (i)
+            *p++ = ',';
+        *p++ = '[';
+        p = put_block(p, pack, s.item, false);
+        *p++ = ',';
+        p = put_u64(p, s.count);
+        *p++ = ']';
+    }
+    *p++ = ']';
+    return p;
+}
+
+/* A recipe's name from the pack; its index when the pack has none (or a
+ * name too long for the line bound, which a valid pack never has). */
+static char *put_recipe(char *p, const qr_pack *pack, uint32_t i)
+{
+    const char *name = pack ? qr_pack_recipe_name(pack, i) : NULL;
+    if (name && strlen(name) <= QR_NAME_MAX)
+        return put_str(p, name);
+    return put_u64(p, i);
 }
 
 static int read_enum(const qk_event *ev, size_t off)
@@ -258,6 +320,16 @@ size_t qr_event_format(const qr_pack *pack, const qk_event *ev, char *buf)
         }
         case F_U64: { uint64_t v; memcpy(&v, at, 8); p = put_u64(p, v); break; }
         case F_CHUNKS: p = put_chunks(p, ev); break;
+        case F_WEATHER: p = put_str(p, qk_weather_name((qk_weather)read_enum(ev, f->off))); break;
+        case F_PHASE: p = put_str(p, qk_phase_name((qk_phase)read_enum(ev, f->off))); break;
+        case F_SLOT_ITEM: {
+            qk_slot v;
+            memcpy(&v, at, sizeof v);
+            p = put_block(p, pack, v.count ? v.item : QK_BLOCK_NONE, true);
+            break;
+        }
+        case F_RECIPE: { uint32_t v; memcpy(&v, at, 4); p = put_recipe(p, pack, v); break; }
+        case F_INPUTS: p = put_inputs(p, pack, ev); break;
         }
     }
     *p++ = '}';

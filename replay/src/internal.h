@@ -87,6 +87,11 @@ qr_status qr__jints(const qr__jctx *c, const json_t *obj, const char *ptr,
                     const int64_t *max, int64_t *out, bool required,
                     bool *present);
 
+/* ---- recipes (recipes.c) -------------------------------------------- */
+
+/* Frees a recipe table and its n names (either may be NULL). */
+void qr__recipes_free(qk_recipe *recipes, char **names, uint32_t n);
+
 /* ---- line reader ----------------------------------------------------- */
 
 typedef struct qr__lines {

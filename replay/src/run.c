@@ -16,7 +16,7 @@
  * (quarry txn-status): every event, and the world after every step.
  *
  * Expectations are checked after the step of their tick by querying the
- * world (blocks, players, light) or, for "event" expectations, by matching the
+ * world (blocks, players, light, the day clock and weather, inventories) or, for "event" expectations, by matching the
  * tick's canonical lines, which are kept only for ticks that have such an
  * expectation.  Optional snapshot/restore points serialise the world,
  * destroy it and rebuild it from the bytes: the output must not change,
@@ -202,54 +202,167 @@ static void check_light(const qk_world *w, const qr_expect *e, qr_expect_result 
              (unsigned)blk, out->passed ? "" : ", expected ", out->passed ? "" : want);
 }
 
+/* Appends to out->msg at *m (cut at its end). */
+static void add(qr_expect_result *out, size_t *m, const char *fmt, ...) QR_PRINTF(3, 4);
+static void add(qr_expect_result *out, size_t *m, const char *fmt, ...)
+{
+    size_t cap = sizeof out->msg;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(out->msg + *m, *m < cap ? cap - *m : 0, fmt, ap);
+    va_end(ap);
+    *m += w > 0 ? (size_t)w : 0;
+    if (*m >= cap)
+        *m = cap - 1;
+}
+
 static void check_player(const qk_world *w, const qr_expect *e, qr_expect_result *out)
 {
     qk_player_state ps;
-    int n = snprintf(out->msg, sizeof out->msg, "tick %" PRIu64 ": ", e->tick);
-    size_t m = n > 0 ? (size_t)n : 0, cap = sizeof out->msg;
+    size_t m = 0;
+    add(out, &m, "tick %" PRIu64 ": ", e->tick);
     if (qk_player_get(w, e->player, &ps) != QK_OK) {
         out->passed = false;
-        snprintf(out->msg + m, cap - m, "player %u is not in the world", e->player);
+        add(out, &m, "player %u is not in the world", e->player);
         return;
     }
     out->passed = true;
     int64_t feet[3] = {qr__floordiv(ps.x, QK_FX_ONE), qr__floordiv(ps.y, QK_FX_ONE),
                        qr__floordiv(ps.z, QK_FX_ONE)};
     bool sep = false;
-#define ADD(...)                                                                  \
-    do {                                                                          \
-        int w_ = snprintf(out->msg + m, m < cap ? cap - m : 0, __VA_ARGS__);      \
-        m += w_ > 0 ? (size_t)w_ : 0;                                             \
-        if (m >= cap) m = cap - 1;                                                \
-    } while (0)
     if (e->has_feet) {
         bool ok = feet[0] == e->feet[0] && feet[1] == e->feet[1] && feet[2] == e->feet[2];
         out->passed &= ok;
-        ADD("player %u feet block is [%" PRId64 ",%" PRId64 ",%" PRId64 "]", e->player,
-            feet[0], feet[1], feet[2]);
+        add(out, &m, "player %u feet block is [%" PRId64 ",%" PRId64 ",%" PRId64 "]",
+            e->player, feet[0], feet[1], feet[2]);
         if (!ok)
-            ADD(", expected [%d,%d,%d]", e->feet[0], e->feet[1], e->feet[2]);
+            add(out, &m, ", expected [%d,%d,%d]", e->feet[0], e->feet[1], e->feet[2]);
         sep = true;
     }
     if (e->has_fx) {
         bool ok = ps.x == e->fx[0] && ps.y == e->fx[1] && ps.z == e->fx[2];
         out->passed &= ok;
-        ADD("%splayer %u position is [%" PRId64 ",%" PRId64 ",%" PRId64 "]", sep ? "; " : "",
-            e->player, ps.x, ps.y, ps.z);
+        add(out, &m, "%splayer %u position is [%" PRId64 ",%" PRId64 ",%" PRId64 "]",
+            sep ? "; " : "", e->player, ps.x, ps.y, ps.z);
         if (!ok)
-            ADD(", expected [%" PRId64 ",%" PRId64 ",%" PRId64 "]", e->fx[0], e->fx[1],
-                e->fx[2]);
+            add(out, &m, ", expected [%" PRId64 ",%" PRId64 ",%" PRId64 "]", e->fx[0],
+                e->fx[1], e->fx[2]);
         sep = true;
     }
     if (e->has_ground) {
         bool ok = ps.on_ground == e->on_ground;
         out->passed &= ok;
-        ADD("%splayer %u is %son the ground", sep ? "; " : "", e->player,
+        add(out, &m, "%splayer %u is %son the ground", sep ? "; " : "", e->player,
             ps.on_ground ? "" : "not ");
         if (!ok)
-            ADD(", expected %son the ground", e->on_ground ? "" : "not ");
+            add(out, &m, ", expected %son the ground", e->on_ground ? "" : "not ");
     }
-#undef ADD
+}
+
+static void check_sky(const qk_world *w, const qr_expect *e, qr_expect_result *out)
+{
+    qk_time_state ts;
+    qk_world_time(w, &ts);
+    size_t m = 0;
+    const char *sep = "";
+    add(out, &m, "tick %" PRIu64 ": ", e->tick);
+    out->passed = true;
+#define PART(has, ok, have_fmt, have, want_fmt, want)                           \
+    do {                                                                        \
+        if (!(has))                                                             \
+            break;                                                              \
+        add(out, &m, "%s" have_fmt, sep, have);                                 \
+        if (!(ok))                                                              \
+            add(out, &m, ", expected " want_fmt, want);                         \
+        out->passed &= (ok);                                                    \
+        sep = "; ";                                                             \
+    } while (0)
+    PART(e->has_time, ts.time == e->time, "time is %" PRIu32, ts.time, "%" PRIu32, e->time);
+    PART(e->has_day, ts.day == e->day, "day is %" PRIu64, ts.day, "%" PRIu64, e->day);
+    PART(e->has_phase, ts.phase == e->phase, "phase is %s", qk_phase_name(ts.phase), "%s",
+         qk_phase_name(e->phase));
+    PART(e->has_sun, ts.sun == e->sun, "sun is %" PRId64, ts.sun, "%" PRId64, e->sun);
+    PART(e->has_sky_scalar, ts.sky == e->sky_scalar, "sky scalar is %" PRId64, ts.sky,
+         "%" PRId64, e->sky_scalar);
+    PART(e->has_weather, ts.weather == e->weather, "weather is %s",
+         qk_weather_name(ts.weather), "%s", qk_weather_name(e->weather));
+#undef PART
+    if (e->has_falls) {
+        qk_weather falls = QK_WEATHER_CLEAR;
+        qk_status ks = qk_precipitation_at(w, e->at[0], e->at[1], &falls);
+        add(out, &m, "%sprecipitation at [%d,%d] ", sep, e->at[0], e->at[1]);
+        if (ks != QK_OK) {
+            add(out, &m, "%s%s, expected %s",
+                ks == QK_ERR_RANGE ? "is outside the loaded world" : "cannot be read: ",
+                ks == QK_ERR_RANGE ? "" : qk_status_str(ks), qk_weather_name(e->falls));
+            out->passed = false;
+        } else {
+            add(out, &m, "is %s", qk_weather_name(falls));
+            if (falls != e->falls)
+                add(out, &m, ", expected %s", qk_weather_name(e->falls));
+            out->passed &= falls == e->falls;
+        }
+    }
+}
+
+static const char *item_name(const qr_pack *p, qk_item_id id, char buf[16])
+{
+    const char *n = qr_pack_block_name(p, id);
+    if (n)
+        return n;
+    snprintf(buf, 16, "#%u", (unsigned)id);
+    return buf;
+}
+
+/* "tick 40: player 1 slot 3 holds 4 stick, expected 5 stick", or for a
+ * total "tick 40: player 1 holds 7 stick in all, expected 8". */
+static void check_inventory(runner *r, const qk_world *w, const qr_expect *e,
+                            qr_expect_result *out)
+{
+    const qr_pack *p = r->sc->pack;
+    qk_player_state ps;
+    char b1[16], b2[16];
+    size_t m = 0;
+    add(out, &m, "tick %" PRIu64 ": ", e->tick);
+    if (qk_player_get(w, e->player, &ps) != QK_OK) {
+        out->passed = false;
+        add(out, &m, "player %u is not in the world", e->player);
+        return;
+    }
+    if (e->has_total) {
+        uint32_t total = 0;
+        for (int i = 0; i < QK_INV_SLOTS; i++)
+            if (ps.inv[i].count && ps.inv[i].item == e->item)
+                total += ps.inv[i].count;
+        out->passed = total == e->total;
+        add(out, &m, "player %u holds %" PRIu32 " %s in all", e->player, total,
+            item_name(p, e->item, b1));
+        if (!out->passed)
+            add(out, &m, ", expected %" PRIu32, e->total);
+        return;
+    }
+    qk_slot s = ps.inv[e->slot];
+    bool empty = s.count == 0;
+    out->passed = (!e->has_item ||
+                   (e->item == QK_BLOCK_AIR ? empty : !empty && s.item == e->item)) &&
+                  (!e->has_count || s.count == e->count);
+    add(out, &m, "player %u slot %u holds ", e->player, (unsigned)e->slot);
+    if (empty)
+        add(out, &m, "nothing");
+    else
+        add(out, &m, "%u %s", (unsigned)s.count, item_name(p, s.item, b1));
+    if (out->passed)
+        return;
+    bool want_empty = (e->has_item && e->item == QK_BLOCK_AIR) ||
+                      (e->has_count && e->count == 0);
+    if (want_empty)
+        add(out, &m, ", expected nothing");
+    else if (e->has_item && e->has_count)
+        add(out, &m, ", expected %" PRIu32 " %s", e->count, item_name(p, e->item, b2));
+    else if (e->has_item)
+        add(out, &m, ", expected %s", item_name(p, e->item, b2));
+    else
+        add(out, &m, ", expected %" PRIu32, e->count);
 }
 
 static void check_expect(runner *r, qk_world *w, size_t i)
@@ -263,6 +376,10 @@ static void check_expect(runner *r, qk_world *w, size_t i)
         check_player(w, e, out);
     else if (e->kind == QR_EXPECT_LIGHT)
         check_light(w, e, out);
+    else if (e->kind == QR_EXPECT_SKY)
+        check_sky(w, e, out);
+    else if (e->kind == QR_EXPECT_INVENTORY)
+        check_inventory(r, w, e, out);
     else
         check_event(r, e, out);
     if (out->passed)

@@ -87,14 +87,45 @@ qr_status qr__sc_block(qr__scparse *ps, const qr__jctx *c, const json_t *v,
     return QR_OK;
 }
 
+qr_status qr__sc_item(qr__scparse *ps, const qr__jctx *c, const json_t *v,
+                      const char *ptr, qk_item_id *out)
+{
+    if (!json_is_string(v))
+        return qr__jfail(c, ptr, false, "expected an item name (a string), got %s",
+                         qr__jtype(v));
+    if (!qr_pack_lookup(ps->sc->pack, json_string_value(v), out))
+        return qr__jfail(c, ptr, false, "unknown item \"%.80s\" (not in pack \"%s\")",
+                         json_string_value(v), ps->sc->pack->name);
+    if (*out == QK_BLOCK_AIR)
+        return qr__jfail(c, ptr, false, "air is not an item (write null for an empty slot)");
+    return QR_OK;
+}
+
+unsigned qr__sc_max_stack(const qr__scparse *ps, qk_item_id id)
+{
+    unsigned m = id < ps->sc->pack->count ? ps->sc->pack->defs[id].max_stack : 0;
+    return m ? m : QK_MAX_STACK;
+}
+
+bool qr__sc_weather(const char *name, qk_weather *out)
+{
+    for (int k = 0; k < QK_WEATHER__COUNT; k++)
+        if (strcmp(qk_weather_name((qk_weather)k), name) == 0) {
+            *out = (qk_weather)k;
+            return true;
+        }
+    return false;
+}
+
 /* ---- header ------------------------------------------------------------ */
 
 static const char *const header_keys[] = {"quarry", "format", "name", "seed", "pack",
                                           "ticks", "world", "players", "note", NULL};
 static const char *const world_keys[] = {"generator", "chunks", "layers", "base_height",
-                                         "amplitude", "caves", "materials", NULL};
-static const char *const player_keys[] = {"id", "name", "spawn", "yaw", "pitch",
-                                          "hotbar", "note", NULL};
+                                         "amplitude", "caves", "materials", "day_length",
+                                         "start_time", "weather", "snow_line", NULL};
+static const char *const player_keys[] = {"id", "name", "spawn", "yaw", "pitch", "hotbar",
+                                          "inventory", "mode", "note", NULL};
 
 static qr_status parse_seed(qr__scparse *ps, const qr__jctx *c, const json_t *h)
 {
@@ -126,6 +157,32 @@ static qr_status parse_seed(qr__scparse *ps, const qr__jctx *c, const json_t *h)
     }
     return qr__jfail(c, "/seed", false, "\"seed\" must be an integer from 0 to "
                      "9223372036854775807 or a string of 1 to 16 hex digits");
+}
+
+/* Time and weather of "world".  Every value is set explicitly, defaults
+ * included: the kernel's zero start_time is midnight, a scenario's default
+ * is noon (day_length / 2). */
+static qr_status parse_sky(const qr__jctx *c, const json_t *wo, qk_world_config *w)
+{
+    int64_t day = QK_DAY_DEFAULT, start, snow = QK_SNOW_LINE_DEFAULT;
+    const char *weather = NULL;
+    qr_status st;
+    if ((st = qr__jint(c, wo, "/world", "day_length", false, QK_DAY_MIN, QK_DAY_MAX, &day,
+                       NULL)))
+        return st;
+    start = day / 2;
+    if ((st = qr__jint(c, wo, "/world", "start_time", false, 0, day - 1, &start, NULL)) ||
+        (st = qr__jint(c, wo, "/world", "snow_line", false, 1, QK_CHUNK_H - 1, &snow, NULL)) ||
+        (st = qr__jstr(c, wo, "/world", "weather", false, 16, &weather, NULL)))
+        return st;
+    w->weather = QK_WEATHER_CLEAR;
+    if (weather && !qr__sc_weather(weather, &w->weather))
+        return qr__jfail(c, "/world/weather", false, "unknown weather \"%.20s\" (expected "
+                         "one of clear, rain, snow, thunder)", weather);
+    w->day_length = (uint32_t)day;
+    w->start_time = (uint32_t)start;
+    w->snow_line = (uint16_t)snow;
+    return QR_OK;
 }
 
 static qr_status parse_world(qr__scparse *ps, const qr__jctx *c, const json_t *h)
@@ -244,6 +301,84 @@ static qr_status parse_world(qr__scparse *ps, const qr__jctx *c, const json_t *h
             }
         }
     }
+    return parse_sky(c, wo, w);
+}
+
+/* One starting slot: null, an item name (a full stack) or
+ * {"item": name, "count": 1..max stack}. */
+static qr_status parse_slot(qr__scparse *ps, const qr__jctx *c, const json_t *v,
+                            const char *ptr, qk_slot *out)
+{
+    static const char *const slot_keys[] = {"item", "count", NULL};
+    qr_status st;
+    if (json_is_null(v))
+        return QR_OK;
+    if (json_is_string(v)) {
+        if ((st = qr__sc_item(ps, c, v, ptr, &out->item)))
+            return st;
+        out->count = (uint8_t)qr__sc_max_stack(ps, out->item);
+        return QR_OK;
+    }
+    if (!json_is_object(v))
+        return qr__jfail(c, ptr, false, "a slot must be null, an item name or "
+                         "{\"item\": name, \"count\": n}, got %s", qr__jtype(v));
+    json_t *item;
+    int64_t count;
+    char pi[112];
+    snprintf(pi, sizeof pi, "%s/item", ptr);
+    if ((st = qr__jkeys(c, v, ptr, "a slot", slot_keys)) ||
+        (st = qr__jget(c, v, ptr, "item", JSON_STRING, "an item name", &item)) ||
+        (st = qr__sc_item(ps, c, item, pi, &out->item)) ||
+        (st = qr__jint(c, v, ptr, "count", true, 1, qr__sc_max_stack(ps, out->item), &count,
+                       NULL)))
+        return st;
+    out->count = (uint8_t)count;
+    return QR_OK;
+}
+
+/* "hotbar" (slots 0..8) or "inventory" (slots 0..35), and "mode". */
+static qr_status parse_inventory(qr__scparse *ps, const qr__jctx *c, const json_t *p,
+                                 const char *ptr, qk_input *in)
+{
+    json_t *hb = json_object_get(p, "hotbar"), *inv = json_object_get(p, "inventory");
+    const char *key = inv ? "inventory" : "hotbar", *mode = NULL;
+    unsigned max = inv ? QK_INV_SLOTS : QK_HOTBAR;
+    char pa[64];
+    qr_status st;
+    if (hb && inv) { /* the error names whichever comes second */
+        unsigned lh, ch, li, ci;
+        snprintf(pa, sizeof pa, "%s/hotbar", ptr);
+        qr_json_locate(c->text, c->len, pa, true, &lh, &ch);
+        snprintf(pa, sizeof pa, "%s/inventory", ptr);
+        qr_json_locate(c->text, c->len, pa, true, &li, &ci);
+        bool inv_second = li > lh || (li == lh && ci > ch);
+        snprintf(pa, sizeof pa, "%s/%s", ptr, inv_second ? "inventory" : "hotbar");
+        return qr__jfail(c, pa, true, "\"%s\" and \"%s\" together: give either \"hotbar\" "
+                         "(slots 0 to 8) or \"inventory\" (slots 0 to 35)",
+                         inv_second ? "hotbar" : "inventory",
+                         inv_second ? "inventory" : "hotbar");
+    }
+    json_t *arr = inv ? inv : hb;
+    snprintf(pa, sizeof pa, "%s/%s", ptr, key);
+    if (arr && (!json_is_array(arr) || json_array_size(arr) > max))
+        return qr__jfail(c, pa, false, "\"%s\" must be an array of at most %u slots (null, "
+                         "an item name or {\"item\": name, \"count\": n})", key, max);
+    for (size_t k = 0; arr && k < json_array_size(arr); k++) {
+        char pk[96];
+        snprintf(pk, sizeof pk, "%s/%zu", pa, k);
+        if ((st = parse_slot(ps, c, json_array_get(arr, k), pk, &in->u.join.inv[k])))
+            return st;
+    }
+    if ((st = qr__jstr(c, p, ptr, "mode", false, 16, &mode, NULL)))
+        return st;
+    in->u.join.mode = QK_MODE_SURVIVAL;
+    if (mode && strcmp(mode, qk_mode_name(QK_MODE_CREATIVE)) == 0)
+        in->u.join.mode = QK_MODE_CREATIVE;
+    else if (mode && strcmp(mode, qk_mode_name(QK_MODE_SURVIVAL)) != 0) {
+        snprintf(pa, sizeof pa, "%s/mode", ptr);
+        return qr__jfail(c, pa, false, "unknown mode \"%.20s\" (expected survival or "
+                         "creative)", mode);
+    }
     return QR_OK;
 }
 
@@ -302,24 +437,8 @@ static qr_status parse_players(qr__scparse *ps, const qr__jctx *c, const json_t 
         in->u.join.z = spawn[2] * QK_FX_ONE + QK_FX_ONE / 2;
         in->u.join.yaw = (uint16_t)yaw;
         in->u.join.pitch = (int16_t)pitch;
-        json_t *hb = json_object_get(p, "hotbar");
-        if (hb) {
-            char ph[64];
-            snprintf(ph, sizeof ph, "%s/hotbar", ptr);
-            if (!json_is_array(hb) || json_array_size(hb) > QK_HOTBAR)
-                return qr__jfail(c, ph, false, "\"hotbar\" must be an array of at most %d "
-                                 "block names or nulls", QK_HOTBAR);
-            for (size_t k = 0; k < json_array_size(hb); k++) {
-                json_t *b = json_array_get(hb, k);
-                char pk[96];
-                snprintf(pk, sizeof pk, "%s/%zu", ph, k);
-                if (!json_is_null(b) &&
-                    (st = qr__sc_block(ps, c, b, pk, &in->u.join.inv[k].item)))
-                    return st;
-                if (!json_is_null(b)) /* TODO(replay): counts; a name alone is a full stack */
-                    in->u.join.inv[k].count = QK_MAX_STACK;
-            }
-        }
+        if ((st = parse_inventory(ps, c, p, ptr, in)))
+            return st;
         ps->n_players = i + 1;
     }
     if (n > 1) /* qsort's pointer must not be NULL, even for 0 items */
@@ -481,6 +600,7 @@ static qr_status begin(qr__scparse *ps, qr_scenario **out, const char *path, qr_
     *out = NULL;
     memset(ps, 0, sizeof *ps);
     ps->err = err;
+    ps->host_seq = 1;
     ps->sc = calloc(1, sizeof *ps->sc);
     if (!ps->sc || !(ps->sc->path = qr__strdup(path))) {
         free(ps->sc);

@@ -25,6 +25,7 @@ typedef struct qr__scparse {
     qr__scplayer *players;   /* sorted by id */
     size_t n_players;
     size_t cap_inputs, cap_expects;
+    uint32_t host_seq;       /* default seq of the next input of player 0 */
 } qr__scparse;
 
 /* One parsed JSON object of line `lineno` (text = the line). */
@@ -38,6 +39,14 @@ qr__scplayer *qr__sc_player(qr__scparse *ps, uint32_t id);
 /* Block name at JSON pointer ptr/key -> id, with "unknown block" errors. */
 qr_status qr__sc_block(qr__scparse *ps, const qr__jctx *c, const json_t *v,
                        const char *ptr, qk_block_id *out);
+
+/* Item name -> id, with "unknown item" errors; air is not an item. */
+qr_status qr__sc_item(qr__scparse *ps, const qr__jctx *c, const json_t *v,
+                      const char *ptr, qk_item_id *out);
+/* Most of item `id` per slot (the pack's max_stack, 0 meaning 64). */
+unsigned qr__sc_max_stack(const qr__scparse *ps, qk_item_id id);
+/* Weather by qk_weather_name; false for an unknown name. */
+bool qr__sc_weather(const char *name, qk_weather *out);
 
 /* Bounds of block coordinates. */
 extern const int64_t qr__pos_min[3], qr__pos_max[3];

@@ -46,7 +46,7 @@ has "$T/err" "binary file"
 expect_rc 2 "$Q" run "$T/huge_line.jsonl" --pack-dir "$SRC/packs"
 has "$T/err" "huge_line.jsonl:2:1: line is longer than 1048576 bytes"
 expect_rc 2 "$Q" run "$T/unknown_op.jsonl" --pack-dir "$SRC/packs"
-has "$T/err" 'unknown_op.jsonl:2:27: unknown op "jmp" \(expected one of join, move, jump, place, break, select, undo\)'
+has "$T/err" 'unknown_op.jsonl:2:27: unknown op "jmp" \(expected one of join, move, jump, place, break, select, undo, inv_move, inv_split, inv_merge, inv_swap, inv_drop, craft, set_time, weather\)'
 expect_rc 2 "$Q" run "$T/unknown_op.jsonl" --pack-dir "$T/nowhere"
 has "$T/err" 'pack "default" not found'
 
@@ -193,7 +193,7 @@ has "$T/err" 'light\.jsonl:[0-9]+:48: "sky" must be an integer from 0 to 15, got
 
 # ---- accept and check --------------------------------------------------
 mkdir -p "$T/proj/scenarios" "$T/proj/packs"
-cp "$SRC/packs/default.json" "$T/proj/packs/"
+cp "$SRC/packs/default.json" "$SRC/packs/recipes.json" "$T/proj/packs/"
 cp "$W" "$T/proj/scenarios/walk.jsonl"
 sed 's/"name":"walk"/"name":"walk_two"/; s/"seed":42/"seed":7/' "$W" > "$T/proj/scenarios/walk_two.jsonl"
 cd "$T/proj"

@@ -229,6 +229,56 @@ int main(void)
         qr_diff_render(&d, "A", "B", r, sizeof r);
         CHECK(strstr(r, "551615]], B has [[") != NULL);
     }
+    /* crafted: "inputs" (an array of [name,count] pairs) differs as one
+     * field with both whole values, and a difference in "item" after it
+     * is listed too */
+#define CR0 "{\"tick\":2,\"type\":\"crafted\",\"player\":1,\"recipe\":\"sticks\",\"inputs\":" \
+            "[[\"oak_planks\",2]],\"item\":\"stick\",\"count\":4,\"table\":0}\n"
+    swap_in(b, sizeof b, HDR P0 D0 CR0, "[[\"oak_planks\",2]]", "[[\"oak_planks\",1],[\"stick\",1]]");
+    d = cmp(HDR P0 D0 CR0, b);
+    CHECK_INT(d.kind, QR_DIFF_FIELD);
+    CHECK_INT(d.line, 4);
+    CHECK_STR(d.type_a, "crafted");
+    CHECK_STR(d.field, "inputs");
+    CHECK_STR(d.fields, "inputs");
+    CHECK_STR(d.value_a, "[[\"oak_planks\",2]]");
+    CHECK_STR(d.value_b, "[[\"oak_planks\",1],[\"stick\",1]]");
+    qr_diff_summary(&d, "A", "B", r, sizeof r);
+    CHECK_STR(r, "line 4, tick 2: crafted event, field \"inputs\": A has "
+              "[[\"oak_planks\",2]], B has [[\"oak_planks\",1],[\"stick\",1]]");
+    {
+        char b2c[2048];
+        swap_in(b2c, sizeof b2c, b, "\"item\":\"stick\"", "\"item\":\"torch\"");
+        d = cmp(HDR P0 D0 CR0, b2c);
+        CHECK_STR(d.field, "inputs");
+        CHECK_STR(d.fields, "inputs, item");
+    }
+    /* the recipe falls back to its index: a string against an integer */
+    swap_in(b, sizeof b, HDR P0 D0 CR0, "\"sticks\"", "0");
+    d = cmp(HDR P0 D0 CR0, b);
+    CHECK_STR(d.field, "recipe");
+    CHECK_STR(d.value_a, "\"sticks\"");
+    CHECK_STR(d.value_b, "0");
+    /* the widest inputs value (9 inputs of 63-character names, counts at
+     * the u8 maximum) is reported whole */
+    {
+        static char wa[4096], wb[4096];
+        char inputs[1024] = "", name[64];
+        memset(name, 'n', 63);
+        name[63] = 0;
+        for (int i = 0; i < QK_CRAFT_CELLS; i++)
+            snprintf(inputs + strlen(inputs), sizeof inputs - strlen(inputs),
+                     "%s[\"%s\",255]", i ? "," : "", name);
+        CHECK_INT(strlen(inputs) + 2, 649);
+        snprintf(wa, sizeof wa, HDR "{\"tick\":1,\"type\":\"crafted\",\"inputs\":[%s]}\n", inputs);
+        inputs[strlen(inputs) - 2] = '4'; /* ...255] -> ...254] */
+        snprintf(wb, sizeof wb, HDR "{\"tick\":1,\"type\":\"crafted\",\"inputs\":[%s]}\n", inputs);
+        d = cmp(wa, wb);
+        CHECK_INT(d.kind, QR_DIFF_FIELD);
+        CHECK_STR(d.field, "inputs");
+        CHECK_INT(strlen(d.value_a), 649);
+        CHECK_STR(d.value_b + 642, "\",254]]");
+    }
     /* a value too long for the report is cut with "..." */
     {
         static char la[8192], lb[8192];

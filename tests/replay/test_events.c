@@ -1,10 +1,12 @@
 /*
  * test_events.c - the canonical event writer: exact bytes of every event
- * type and of the header, and the schema hash pinned.
+ * type and of the header, the longest line within QR_EVENT_LINE_MAX, and
+ * the schema hash pinned.
  */
 #include <string.h>
 
 #include "../check.h"
+#include "item_pack.h"
 #include "quarry/qr.h"
 
 static qr_pack *pack;
@@ -119,13 +121,20 @@ int main(void)
     ev.u.digest.sub[QK_SUB_ENTITIES] = 0;
     ev.u.digest.sub[QK_SUB_LIGHT] = 0x00000000fedcba98u;
     ev.u.digest.chain = 0xffffffffffffffffu;
+    ev.u.digest.sub[QK_SUB_INVENTORY] = 1;
+    ev.u.digest.sub[QK_SUB_TIME] = 0x10;
+    ev.u.digest.sub[QK_SUB_WEATHER] = 0xabcdef0000000000u;
     line(&ev, "{\"tick\":99,\"type\":\"digest\",\"blocks\":\"0123456789abcdef\","
               "\"entities\":\"0000000000000000\",\"light\":\"00000000fedcba98\","
-              "\"chain\":\"ffffffffffffffff\"}\n");
+              "\"inventory\":\"0000000000000001\",\"time\":\"0000000000000010\","
+              "\"weather\":\"abcdef0000000000\",\"chain\":\"ffffffffffffffff\"}\n");
     /* digest keys follow qk_subsys_name, in qk_subsys order */
     CHECK_STR(qk_subsys_name(QK_SUB_BLOCKS), "blocks");
     CHECK_STR(qk_subsys_name(QK_SUB_ENTITIES), "entities");
     CHECK_STR(qk_subsys_name(QK_SUB_LIGHT), "light");
+    CHECK_STR(qk_subsys_name(QK_SUB_INVENTORY), "inventory");
+    CHECK_STR(qk_subsys_name(QK_SUB_TIME), "time");
+    CHECK_STR(qk_subsys_name(QK_SUB_WEATHER), "weather");
 
     /* light_commit: txn as a decimal u64, chunks as [[cx,cz,geometry,light],...] */
     memset(&ev, 0, sizeof ev);
@@ -152,9 +161,9 @@ int main(void)
     ev.u.commit.cause = QK_CAUSE_UNDO;
     CHECK(strstr(fmt(&ev), "\"cause\":\"undo\"") != NULL);
 
-    /* The longest line any event can make: a light_commit with 9 chunks and
-     * every number at its widest (the cause name too: "generate").  It
-     * must fit QR_EVENT_LINE_MAX, which the runner's buffer relies on. */
+    /* The longest light_commit: 9 chunks and every number at its widest
+     * (the cause name too: "generate").  Every line must fit
+     * QR_EVENT_LINE_MAX, which the runner's buffer relies on. */
     memset(&ev, 0, sizeof ev);
     ev.tick = UINT64_MAX;
     ev.type = QK_EV_LIGHT_COMMIT;
@@ -168,7 +177,7 @@ int main(void)
     char big[QR_EVENT_LINE_MAX + 64];
     memset(big, 0x55, sizeof big);
     size_t bn = qr_event_format(pack, &ev, big);
-    CHECK_INT(bn, 789); /* docs: qr.h's QR_EVENT_LINE_MAX comment */
+    CHECK_INT(bn, 789);
     CHECK(bn < QR_EVENT_LINE_MAX);
     CHECK((unsigned char)big[QR_EVENT_LINE_MAX] == 0x55); /* nothing written past the max */
     CHECK(big[bn - 1] == '\n');
@@ -179,9 +188,187 @@ int main(void)
     /* a count beyond the kernel's maximum is clamped, never overruns */
     ev.u.commit.n_chunks = 1000;
     CHECK_INT(qr_event_format(pack, &ev, big), bn);
-    /* Every other type is far shorter: the next longest, a block event with
-     * two 63-character block names or a player event with every qk_fx at
-     * its widest, stays under 340 bytes. */
+    /* Every other type but crafted (below) is far shorter: the next
+     * longest, a block event with two 63-character block names or a player
+     * event with every qk_fx at its widest, stays under 340 bytes. */
+
+    /* time: the day clock after a phase change or a set_time */
+    memset(&ev, 0, sizeof ev);
+    ev.tick = 360;
+    ev.type = QK_EV_TIME;
+    ev.u.time.day = 3;
+    ev.u.time.time = 1080;
+    ev.u.time.phase = QK_PHASE_DUSK;
+    ev.u.time.sky = 2458;
+    ev.u.time.cause = QK_CAUSE_CYCLE;
+    line(&ev, "{\"tick\":360,\"type\":\"time\",\"day\":3,\"time\":1080,\"phase\":\"dusk\","
+              "\"sky\":2458,\"cause\":\"cycle\"}\n");
+    ev.u.time.phase = QK_PHASE_NIGHT;
+    ev.u.time.cause = QK_CAUSE_COMMAND;
+    ev.u.time.day = UINT64_MAX;
+    CHECK(strstr(fmt(&ev), "\"day\":18446744073709551615,") != NULL);
+    CHECK(strstr(fmt(&ev), "\"phase\":\"night\",\"sky\":2458,\"cause\":\"command\"}") != NULL);
+    ev.u.time.phase = QK_PHASE_DAWN;
+    CHECK(strstr(fmt(&ev), "\"phase\":\"dawn\"") != NULL);
+    ev.u.time.phase = QK_PHASE_DAY;
+    CHECK(strstr(fmt(&ev), "\"phase\":\"day\"") != NULL);
+
+    /* weather_changed: old and new by name, the next scheduled change */
+    memset(&ev, 0, sizeof ev);
+    ev.tick = 77;
+    ev.type = QK_EV_WEATHER;
+    ev.u.weather.old = QK_WEATHER_CLEAR;
+    ev.u.weather.now = QK_WEATHER_THUNDER;
+    ev.u.weather.until = 12077;
+    ev.u.weather.cause = QK_CAUSE_SCHEDULE;
+    line(&ev, "{\"tick\":77,\"type\":\"weather_changed\",\"old\":\"clear\",\"new\":\"thunder\","
+              "\"until\":12077,\"cause\":\"schedule\"}\n");
+    ev.u.weather.old = QK_WEATHER_RAIN;
+    ev.u.weather.now = QK_WEATHER_SNOW;
+    ev.u.weather.cause = QK_CAUSE_COMMAND;
+    CHECK(strstr(fmt(&ev), "\"old\":\"rain\",\"new\":\"snow\",\"until\":12077,"
+                           "\"cause\":\"command\"}") != NULL);
+
+    /* inventory_changed: an empty side is null with count 0 */
+    memset(&ev, 0, sizeof ev);
+    ev.tick = 4;
+    ev.type = QK_EV_INVENTORY;
+    ev.u.inv.player = 2;
+    ev.u.inv.slot = 35;
+    ev.u.inv.before = (qk_slot){QK_BLOCK_AIR, 0};
+    ev.u.inv.after = (qk_slot){dirt, 64};
+    ev.u.inv.cause = QK_CAUSE_PICKUP;
+    line(&ev, "{\"tick\":4,\"type\":\"inventory_changed\",\"player\":2,\"slot\":35,"
+              "\"prev_item\":null,\"prev_count\":0,\"item\":\"dirt\",\"count\":64,"
+              "\"cause\":\"pickup\"}\n");
+    ev.u.inv.before = (qk_slot){cobble, 3};
+    ev.u.inv.after = (qk_slot){QK_BLOCK_AIR, 0};
+    ev.u.inv.cause = QK_CAUSE_SWAP;
+    line(&ev, "{\"tick\":4,\"type\":\"inventory_changed\",\"player\":2,\"slot\":35,"
+              "\"prev_item\":\"cobblestone\",\"prev_count\":3,\"item\":null,\"count\":0,"
+              "\"cause\":\"swap\"}\n");
+    ev.u.inv.after = (qk_slot){stone, 0}; /* count 0 is empty whatever the id says */
+    CHECK(strstr(fmt(&ev), "\"item\":null,\"count\":0,") != NULL);
+    static const qk_cause inv_causes[] = {QK_CAUSE_JOIN, QK_CAUSE_MOVE, QK_CAUSE_SPLIT,
+                                          QK_CAUSE_MERGE, QK_CAUSE_DROP, QK_CAUSE_CRAFT,
+                                          QK_CAUSE_PLACE, QK_CAUSE_UNDO};
+    static const char *const inv_cause_names[] = {"join", "move", "split", "merge", "drop",
+                                                  "craft", "place", "undo"};
+    for (size_t i = 0; i < sizeof inv_causes / sizeof inv_causes[0]; i++) {
+        char want[48];
+        ev.u.inv.cause = inv_causes[i];
+        snprintf(want, sizeof want, ",\"cause\":\"%s\"}\n", inv_cause_names[i]);
+        CHECK(strstr(fmt(&ev), want) != NULL);
+    }
+
+    /* item_lost */
+    memset(&ev, 0, sizeof ev);
+    ev.tick = 9;
+    ev.type = QK_EV_ITEM_LOST;
+    ev.u.lost.player = 1;
+    ev.u.lost.item = cobble;
+    ev.u.lost.count = 1;
+    ev.u.lost.cause = QK_CAUSE_PICKUP;
+    line(&ev, "{\"tick\":9,\"type\":\"item_lost\",\"player\":1,\"item\":\"cobblestone\","
+              "\"count\":1,\"cause\":\"pickup\"}\n");
+
+    /* crafted: the recipe by the pack's name (its index without one), the
+     * inputs as [[name,count],...] */
+    qr_pack *items = ip_items();
+    CHECK(items != NULL);
+    memset(&ev, 0, sizeof ev);
+    ev.tick = 40;
+    ev.type = QK_EV_CRAFTED;
+    ev.u.crafted.player = 1;
+    ev.u.crafted.recipe = 2;
+    ev.u.crafted.n_inputs = 2;
+    ev.u.crafted.inputs[0] = (qk_slot){IP_STONE, 1};
+    ev.u.crafted.inputs[1] = (qk_slot){IP_STICK, 2};
+    ev.u.crafted.output = (qk_slot){IP_SHOVEL, 1};
+    ev.u.crafted.table = true;
+    char cbuf[QR_EVENT_LINE_MAX + 1];
+    size_t cn = items ? qr_event_format(items, &ev, cbuf) : 0;
+    cbuf[cn] = 0;
+    CHECK_STR(cbuf, "{\"tick\":40,\"type\":\"crafted\",\"player\":1,\"recipe\":\"shovel\","
+                    "\"inputs\":[[\"stone\",1],[\"stick\",2]],\"item\":\"shovel\",\"count\":1,"
+                    "\"table\":1}\n");
+    ev.u.crafted.recipe = 7; /* the pack names no recipe 7 */
+    ev.u.crafted.n_inputs = 1;
+    ev.u.crafted.inputs[0] = (qk_slot){IP_PLANKS, 2};
+    ev.u.crafted.output = (qk_slot){IP_STICK, 4};
+    ev.u.crafted.table = false;
+    cn = items ? qr_event_format(items, &ev, cbuf) : 0;
+    cbuf[cn] = 0;
+    CHECK_STR(cbuf, "{\"tick\":40,\"type\":\"crafted\",\"player\":1,\"recipe\":7,"
+                    "\"inputs\":[[\"oak_planks\",2]],\"item\":\"stick\",\"count\":4,"
+                    "\"table\":0}\n");
+    ev.u.crafted.n_inputs = 0; /* never from the kernel, but still an array */
+    cn = items ? qr_event_format(items, &ev, cbuf) : 0;
+    cbuf[cn] = 0;
+    CHECK(strstr(cbuf, ",\"inputs\":[],") != NULL);
+    ip_free(items);
+
+    /* craft_rejected */
+    memset(&ev, 0, sizeof ev);
+    ev.tick = 41;
+    ev.type = QK_EV_CRAFT_REJECTED;
+    ev.u.craft_rejected.player = 3;
+    ev.u.craft_rejected.seq = 12;
+    ev.u.craft_rejected.reason = QK_REASON_NEEDS_TABLE;
+    line(&ev, "{\"tick\":41,\"type\":\"craft_rejected\",\"player\":3,\"seq\":12,"
+              "\"reason\":\"needs_table\"}\n");
+    ev.u.craft_rejected.reason = QK_REASON_NO_RECIPE;
+    CHECK(strstr(fmt(&ev), "\"reason\":\"no_recipe\"}") != NULL);
+    ev.u.craft_rejected.reason = QK_REASON_NOT_A_TABLE;
+    CHECK(strstr(fmt(&ev), "\"reason\":\"not_a_table\"}") != NULL);
+
+    /* The longest crafted line: 9 inputs, every name 63 characters (items
+     * and recipe), every number at its widest, counts at the u8 maximum.
+     * It is the longest line of any event now, and must fit too. */
+    {
+        ip_entry ents[11];
+        static char names[11][QR_NAME_MAX + 1];
+        ents[0] = (ip_entry){"air", IP_BLOCK(false, false, false, 0, QK_BLOCK_NONE)};
+        for (int i = 1; i < 11; i++) {
+            memset(names[i], 'a' + i, QR_NAME_MAX);
+            names[i][QR_NAME_MAX] = 0;
+            ents[i] = (ip_entry){names[i], {false, false, false, 0, QK_BLOCK_NONE, 0, true,
+                                            false}};
+        }
+        char rname[QR_NAME_MAX + 1];
+        memset(rname, 'r', QR_NAME_MAX);
+        rname[QR_NAME_MAX] = 0;
+        ip_recipe rec = {rname, {false, 0, 0, 1, {1}, 10, 1}};
+        qr_pack *wide = ip_make("wide", ents, 11, &rec, 1);
+        CHECK(wide != NULL);
+        memset(&ev, 0, sizeof ev);
+        ev.tick = UINT64_MAX;
+        ev.type = QK_EV_CRAFTED;
+        ev.u.crafted.player = UINT32_MAX;
+        ev.u.crafted.recipe = 0;
+        ev.u.crafted.n_inputs = QK_CRAFT_CELLS;
+        for (int i = 0; i < QK_CRAFT_CELLS; i++)
+            ev.u.crafted.inputs[i] = (qk_slot){(qk_item_id)(i + 1), UINT8_MAX};
+        ev.u.crafted.output = (qk_slot){10, UINT8_MAX};
+        ev.u.crafted.table = true;
+        char wbuf[QR_EVENT_LINE_MAX + 64];
+        memset(wbuf, 0x55, sizeof wbuf);
+        size_t wn = wide ? qr_event_format(wide, &ev, wbuf) : 0;
+        CHECK_INT(wn, 896); /* docs: qr.h's QR_EVENT_LINE_MAX comment */
+        CHECK(wn < QR_EVENT_LINE_MAX);
+        CHECK((unsigned char)wbuf[QR_EVENT_LINE_MAX] == 0x55);
+        CHECK(wn > 0 && wbuf[wn - 1] == '\n');
+        wbuf[wn] = 0;
+        char want_in[96];
+        snprintf(want_in, sizeof want_in, ",\"inputs\":[[\"%s\",255],[", names[1]);
+        CHECK(strstr(wbuf, want_in) != NULL);
+        snprintf(want_in, sizeof want_in, "\"recipe\":\"%s\",", rname);
+        CHECK(strstr(wbuf, want_in) != NULL);
+        /* a count beyond QK_CRAFT_CELLS is clamped, never overruns */
+        ev.u.crafted.n_inputs = 1000;
+        CHECK_INT(wide ? qr_event_format(wide, &ev, wbuf) : 0, wn);
+        ip_free(wide);
+    }
 
     /* header, with a name needing escapes */
     char h[512];
@@ -205,15 +392,36 @@ int main(void)
     CHECK(strstr(text, "player:tick:u64,type:str,player:u32,x:fx,y:fx,z:fx,vx:fx,vy:fx,vz:fx,"
                        "yaw:u16,pitch:i16,ground:bool01\n") != NULL);
     CHECK(strstr(text, "digest:tick:u64,type:str,blocks:hex64,entities:hex64,light:hex64,"
-                       "chain:hex64\n") != NULL);
+                       "inventory:hex64,time:hex64,weather:hex64,chain:hex64\n") != NULL);
+    CHECK(strstr(text, "\ntime:tick:u64,type:str,day:u64,time:u32,phase:phase,sky:fx,"
+                       "cause:cause\n") != NULL);
+    CHECK(strstr(text, "\nweather_changed:tick:u64,type:str,old:weather,new:weather,"
+                       "until:u64,cause:cause\n") != NULL);
+    CHECK(strstr(text, "\ninventory_changed:tick:u64,type:str,player:u32,slot:u8,"
+                       "prev_item:slot_item,prev_count:u8,item:slot_item,count:u8,"
+                       "cause:cause\n") != NULL);
+    CHECK(strstr(text, "\nitem_lost:tick:u64,type:str,player:u32,item:block,count:u32,"
+                       "cause:cause\n") != NULL);
+    CHECK(strstr(text, "\ncrafted:tick:u64,type:str,player:u32,recipe:recipe,"
+                       "inputs:craft_inputs,item:block,count:u8,table:bool01\n") != NULL);
+    CHECK(strstr(text, "\ncraft_rejected:tick:u64,type:str,player:u32,seq:u32,"
+                       "reason:reason\n") != NULL);
+    /* one line per event type, and the header line */
+    size_t lines = 0;
+    for (const char *q = text; *q; q++)
+        lines += *q == '\n';
+    CHECK_INT(lines, 1 + (QK_EV__COUNT - QK_EV_SPAWN));
     CHECK(strstr(text, "light_commit:tick:u64,type:str,txn:u64,player:u32,cause:cause,x:i32,"
                        "y:i32,z:i32,chunks:commit_chunks\n") != NULL);
     /* Changed on purpose with lighting (issue 3): the digest event gained
      * its "light" key (fb75814c1a1c29ef -> dd8e25f8e850837a); then edit
      * transactions added the light_commit event with the u64 and
-     * commit_chunks kinds, giving this hash (XXH3-64 of the text above).
-     * Every golden is re-accepted each time. */
-    CHECK_U64(qr_schema_hash(), UINT64_C(0x59b61ddfeeed8b36));
+     * commit_chunks kinds (-> 59b61ddfeeed8b36); then time, weather,
+     * items and crafting (issue 4) added the inventory, time and weather
+     * digests and six event types with the weather, phase, slot_item,
+     * recipe and craft_inputs kinds, giving this hash (XXH3-64 of the text
+     * above).  Every golden is re-accepted each time. */
+    CHECK_U64(qr_schema_hash(), UINT64_C(0xa8af248f32e8145e));
     qr_pack_free(pack);
     return qt_report();
 }

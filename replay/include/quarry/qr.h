@@ -96,11 +96,22 @@ typedef struct qr_pack {
     qk_registry registry; /* blocks and recipes */
 } qr_pack;
 
-/* Parses a pack from memory; `file` only labels errors. */
+/* Parses a pack from memory; `file` only labels errors.  A "recipes" key
+ * is checked but not followed (there is no directory to resolve it in):
+ * the pack has no recipes until qr_pack_parse_recipes gives it some. */
 qr_status qr_pack_parse(qr_pack **out, const char *file, const char *text,
                         size_t len, qr_error *err);
-/* Reads and parses a pack file (at most 16 MiB). */
+/* Reads and parses a pack file (at most 16 MiB), and the recipes file its
+ * "recipes" key names, relative to the pack file's directory.  A recipes
+ * file that cannot be read is an input error at the pack's "recipes"
+ * value (QR_ERR_IO is for the pack file itself). */
 qr_status qr_pack_load(qr_pack **out, const char *path, qr_error *err);
+/* Parses a recipes file from memory against p's block and item names and
+ * stack sizes; `file` only labels errors.  On success p's recipes (and
+ * p->registry's) are replaced; on failure p is unchanged.  Everything it
+ * accepts the kernel accepts too: no two recipes can match the same grid. */
+qr_status qr_pack_parse_recipes(qr_pack *p, const char *file, const char *text,
+                                size_t len, qr_error *err);
 void qr_pack_free(qr_pack *p);
 
 /* Id of a block by name; false if the pack has no such block. */
@@ -121,7 +132,9 @@ typedef enum qr_expect_kind {
     QR_EXPECT_BLOCK = 1,  /* the block at a voxel */
     QR_EXPECT_PLAYER,     /* a player's feet block / position / ground */
     QR_EXPECT_EVENT,      /* some event of the tick matches key/values */
-    QR_EXPECT_LIGHT       /* the sky and/or block light at a voxel */
+    QR_EXPECT_LIGHT,      /* the sky and/or block light at a voxel */
+    QR_EXPECT_SKY,        /* the day clock, sun, sky scalar, weather */
+    QR_EXPECT_INVENTORY   /* one slot of a player, or an item's total */
 } qr_expect_kind;
 
 typedef struct qr_expect {
@@ -143,6 +156,24 @@ typedef struct qr_expect {
     bool on_ground;
     /* QR_EXPECT_EVENT: compact JSON object of required key/values */
     char *match;
+    /* QR_EXPECT_SKY: every has_* part must hold (qk_world_time); with
+     * has_falls, qk_precipitation_at(at[0], at[1]) must be `falls`
+     * (QK_WEATHER_CLEAR, RAIN or SNOW) */
+    bool has_time, has_day, has_phase, has_sun, has_sky_scalar, has_weather, has_falls;
+    uint32_t time;
+    uint64_t day;
+    qk_phase phase;
+    qk_fx sun, sky_scalar;
+    qk_weather weather, falls;
+    int32_t at[2];
+    /* QR_EXPECT_INVENTORY (of `player`): with has_slot, slot `slot` holds
+     * `item` (QK_BLOCK_AIR: the slot is empty) when has_item, and `count`
+     * items when has_count; with has_total, the counts of `item` over all
+     * QK_INV_SLOTS slots add up to `total`. */
+    bool has_slot, has_item, has_count, has_total;
+    uint8_t slot;
+    qk_item_id item;
+    uint32_t count, total;
 } qr_expect;
 
 /* A parsed scenario.  Read-only for callers; owns everything it points to
@@ -190,9 +221,11 @@ void qr_scenario_free(qr_scenario *s);
 /* ===================================================================== */
 
 #define QR_EVENTS_FORMAT 1
-/* No canonical event line is longer.  The longest is a light_commit with
- * QK_TXN_MAX_CHUNKS chunks and every number at its widest (789 bytes with
- * the '\n'; tests/replay/test_events.c formats it). */
+/* No canonical event line is longer.  The longest is a crafted event with
+ * QK_CRAFT_CELLS inputs, every item and recipe name QR_NAME_MAX characters
+ * and every number at its widest (896 bytes with the '\n'); next comes a
+ * light_commit with QK_TXN_MAX_CHUNKS chunks (789).  tests/replay/
+ * test_events.c formats both. */
 #define QR_EVENT_LINE_MAX 1024
 
 /* XXH3-64 of the canonical schema text (qr_schema_text); goes in every
@@ -203,8 +236,9 @@ uint64_t qr_schema_hash(void);
 size_t qr_schema_text(char *buf, size_t cap);
 
 /* Formats one event as its canonical line (with the '\n') into
- * buf[QR_EVENT_LINE_MAX].  Returns the length.  Block ids print as the
- * pack's names. */
+ * buf[QR_EVENT_LINE_MAX].  Returns the length.  Block and item ids print
+ * as the pack's names, recipe indexes as the pack's recipe names (as the
+ * index when the pack names none). */
 size_t qr_event_format(const qr_pack *pack, const qk_event *ev, char *buf);
 
 /* Formats the header line (with '\n'); returns the length it wanted. */
@@ -318,10 +352,11 @@ typedef struct qr_diff {
     uint64_t tick;
     char type_a[32], type_b[32];
     char field[64];         /* first differing key (FIELD, HEADER) */
-    char value_a[640], value_b[640]; /* its values as compact JSON text, whole
-                               up to 639 bytes (any value of a canonical
-                               line, a light_commit's 9 chunks included);
-                               a longer one is cut and ends in "..." */
+    char value_a[768], value_b[768]; /* its values as compact JSON text, whole
+                               up to 767 bytes (any value of a canonical
+                               line, a light_commit's 9 chunks and a crafted
+                               event's 9 inputs included); a longer one is
+                               cut and ends in "..." */
     char fields[256];       /* HEADER: every differing key; DIGEST: every
                                differing subsystem; comma separated */
     char next[256];         /* END_A/END_B: the longer stream's next line */
