@@ -105,7 +105,7 @@ static bool loaded(const qk_world *w, int64_t x, int64_t y, int64_t z, qk_block_
     return qk__world_get(w, x, y, z, id);
 }
 
-static bool in_reach(const qk__player *p, int32_t x, int32_t y, int32_t z)
+bool qk__in_reach(const qk__player *p, int32_t x, int32_t y, int32_t z)
 {
     return qk__player_reach2(p, x, y, z) <= QK_REACH_FX * QK_REACH_FX;
 }
@@ -135,8 +135,8 @@ static qk_status do_join(qk__step *c, const qk_input *in)
     const qk_fx lim = (qk_fx)QK_COORD_LIMIT * QK_FX_ONE;
     bool bad = in->player == 0 || in->u.join.x < -lim || in->u.join.x > lim ||
                in->u.join.z < -lim || in->u.join.z > lim || in->u.join.y < 0 ||
-               in->u.join.y > (qk_fx)QK_CHUNK_H * QK_FX_ONE;
-    /* TODO(inventory): validate in->u.join.inv and give it by the join rule */
+               in->u.join.y > (qk_fx)QK_CHUNK_H * QK_FX_ONE ||
+               (unsigned)in->u.join.mode > QK_MODE_CREATIVE || !qk__inv_valid(w, in->u.join.inv);
     if (bad) {
         qk__reject(c, in, QK_REASON_BAD_ARGUMENT);
         return QK_OK;
@@ -154,7 +154,6 @@ static qk_status do_join(qk__step *c, const qk_input *in)
     p->s.z = in->u.join.z;
     p->s.yaw = in->u.join.yaw;
     p->s.pitch = in->u.join.pitch;
-    memcpy(p->s.inv, in->u.join.inv, sizeof p->s.inv);
     p->s.mode = in->u.join.mode;
     p->s.on_ground = qk__player_grounded(w, p); /* spawned standing on a block */
     p->shown = p->s;
@@ -164,6 +163,7 @@ static qk_status do_join(qk__step *c, const qk_input *in)
     c->ev.u.spawn.y = p->s.y;
     c->ev.u.spawn.z = p->s.z;
     qk__emit(c);
+    qk__inv_join(c, p, in->u.join.inv);
     return QK_OK;
 }
 
@@ -182,7 +182,7 @@ static qk_status do_place(qk__step *c, const qk_input *in, qk__player *p)
         qk__reject(c, in, QK_REASON_OUT_OF_WORLD);
         return QK_OK;
     }
-    if (!in_reach(p, x, y, z)) {
+    if (!qk__in_reach(p, x, y, z)) {
         qk__reject(c, in, QK_REASON_REACH);
         return QK_OK;
     }
@@ -199,6 +199,10 @@ static qk_status do_place(qk__step *c, const qk_input *in, qk__player *p)
         qk__reject(c, in, QK_REASON_EMPTY_HAND);
         return QK_OK;
     }
+    if (w->blocks[held].item_only) {
+        qk__reject(c, in, QK_REASON_NOT_PLACEABLE);
+        return QK_OK;
+    }
     if (blocks_a_player(w, held, (int32_t)tx, (int32_t)ty, (int32_t)tz)) {
         qk__reject(c, in, QK_REASON_INTERSECTS);
         return QK_OK;
@@ -208,6 +212,14 @@ static qk_status do_place(qk__step *c, const qk_input *in, qk__player *p)
     if (st != QK_OK)
         return st;
     emit_block(c, (int32_t)tx, (int32_t)ty, (int32_t)tz, held, QK_BLOCK_AIR, QK_CAUSE_PLACE, p->s.id);
+    if (p->s.mode == QK_MODE_SURVIVAL) {
+        qk_slot now = p->s.inv[p->s.slot];
+        now.count--;
+        if (now.count == 0)
+            now.item = QK_BLOCK_AIR;
+        qk__inv_set(c, p, p->s.slot, now, QK_CAUSE_PLACE);
+        qk__txn_last_edit(w)->spent = (qk_slot){held, 1};
+    }
     return QK_OK;
 }
 
@@ -220,7 +232,7 @@ static qk_status do_break(qk__step *c, const qk_input *in, qk__player *p)
         qk__reject(c, in, QK_REASON_OUT_OF_WORLD);
         return QK_OK;
     }
-    if (!in_reach(p, x, y, z)) {
+    if (!qk__in_reach(p, x, y, z)) {
         qk__reject(c, in, QK_REASON_REACH);
         return QK_OK;
     }
@@ -236,20 +248,42 @@ static qk_status do_break(qk__step *c, const qk_input *in, qk__player *p)
     if (st != QK_OK)
         return st;
     emit_block(c, x, y, z, QK_BLOCK_AIR, old, QK_CAUSE_BREAK, p->s.id);
-    if (w->blocks[old].drops != QK_BLOCK_NONE) {
-        c->ev.type = QK_EV_DROP;
-        c->ev.u.drop.player = p->s.id;
-        c->ev.u.drop.item = w->blocks[old].drops;
-        c->ev.u.drop.x = x;
-        c->ev.u.drop.y = y;
-        c->ev.u.drop.z = z;
+    qk_block_id drop = w->blocks[old].drops;
+    if (p->s.mode != QK_MODE_SURVIVAL || drop == QK_BLOCK_NONE)
+        return QK_OK;
+    c->ev.type = QK_EV_DROP;
+    c->ev.u.drop.player = p->s.id;
+    c->ev.u.drop.item = drop;
+    c->ev.u.drop.x = x;
+    c->ev.u.drop.y = y;
+    c->ev.u.drop.z = z;
+    qk__emit(c);
+    /* There are no item entities: a drop with no room is gone for good,
+     * and the undo log remembers only what really came in. */
+    uint32_t left = qk__inv_give(c, p, drop, 1, QK_CAUSE_PICKUP);
+    if (left) {
+        c->ev.type = QK_EV_ITEM_LOST;
+        c->ev.u.lost.player = p->s.id;
+        c->ev.u.lost.item = drop;
+        c->ev.u.lost.count = left;
+        c->ev.u.lost.cause = QK_CAUSE_PICKUP;
         qk__emit(c);
+    } else {
+        qk__txn_last_edit(w)->gained = (qk_slot){drop, 1};
     }
     return QK_OK;
 }
 
 /* Undo: a compensating transaction that puts back the block the player's
- * own logged edit replaced, if the voxel still holds what that edit left. */
+ * own logged edit replaced, if the voxel still holds what that edit left.
+ * It compensates the inventory too (survival): what the edit spent is
+ * refunded by the pickup rule and must fit whole, what it gained is taken
+ * back (from the highest slot holding it, sparing the hotbar) and must be
+ * there; otherwise the undo is refused before anything changes.  The undo
+ * is itself a logged edit, and its entry records the mirror image - it
+ * gained what it refunded and spent what it took back - so undoing the
+ * undo replays the original effect and items stay conserved through any
+ * chain of undos. */
 static qk_status do_undo(qk__step *c, const qk_input *in, qk__player *p)
 {
     qk_world *w = c->w;
@@ -272,10 +306,30 @@ static qk_status do_undo(qk__step *c, const qk_input *in, qk__player *p)
         qk__reject(c, in, QK_REASON_INTERSECTS);
         return QK_OK;
     }
+    bool survival = p->s.mode == QK_MODE_SURVIVAL;
+    qk_slot after[QK_INV_SLOTS];
+    memcpy(after, p->s.inv, sizeof after);
+    for (uint32_t k = 0; survival && k < e.gained.count; k++) {
+        if (!qk__inv_take_last(after, e.gained.item)) {
+            qk__reject(c, in, QK_REASON_NOT_ENOUGH);
+            return QK_OK;
+        }
+    }
+    if (survival && e.spent.count &&
+        qk__inv_fit(w, after, e.spent.item, e.spent.count) != 0) {
+        qk__reject(c, in, QK_REASON_INVENTORY_FULL);
+        return QK_OK;
+    }
     qk_status st = qk__world_edit(w, e.x, e.y, e.z, e.old, NULL, p->s.id, QK_CAUSE_UNDO);
     if (st != QK_OK)
         return st;
     emit_block(c, e.x, e.y, e.z, e.old, e.now, QK_CAUSE_UNDO, p->s.id);
+    if (survival) {
+        qk__inv_commit(c, p, after, QK_CAUSE_UNDO);
+        qk__undo_entry *u = qk__txn_last_edit(w);
+        u->spent = e.gained;
+        u->gained = e.spent;
+    }
     return QK_OK;
 }
 

@@ -27,6 +27,32 @@ void qk__reject(qk__step *c, const qk_input *in, qk_reason why);
 
 /* ---- inventory.c ---- */
 
+/* Is s canonical: empty ({air, 0}) or 1..max_stack of a registered item? */
+bool qk__slot_ok(const qk_world *w, qk_slot s);
+/* Are all QK_INV_SLOTS slots canonical? (join) */
+bool qk__inv_valid(const qk_world *w, const qk_slot inv[QK_INV_SLOTS]);
+/* The pickup rule on a copy: puts `count` of item (a registered non-air
+ * id) into inv, onto matching stacks with room in slot order, then into
+ * the first empty slots; returns how many did not fit.  No events. */
+uint32_t qk__inv_fit(const qk_world *w, qk_slot inv[QK_INV_SLOTS], qk_item_id item,
+                     uint32_t count);
+/* Takes one of item from the highest-numbered slot holding it (so the
+ * hotbar is spared); false if inv holds none. */
+bool qk__inv_take_last(qk_slot inv[QK_INV_SLOTS], qk_item_id item);
+/* Sets one slot of p and emits its QK_EV_INVENTORY. */
+void qk__inv_set(qk__step *c, qk__player *p, uint32_t slot, qk_slot now, qk_cause cause);
+/* Makes p's slots equal `after`: one QK_EV_INVENTORY per slot that
+ * differs, in slot order. */
+void qk__inv_commit(qk__step *c, qk__player *p, const qk_slot after[QK_INV_SLOTS],
+                    qk_cause cause);
+/* The pickup rule on p, with events; returns how many did not fit (the
+ * caller decides whether they are lost or the rule refused earlier). */
+uint32_t qk__inv_give(qk__step *c, qk__player *p, qk_item_id item, uint32_t count,
+                      qk_cause cause);
+/* The join rule: p's slots (zeroed first) become inv, one event (cause
+ * JOIN) per non-empty slot in slot order.  inv must be qk__inv_valid. */
+void qk__inv_join(qk__step *c, qk__player *p, const qk_slot inv[QK_INV_SLOTS]);
+
 /* Applies QK_OP_INV_MOVE/SPLIT/MERGE/SWAP/DROP for player p: either the
  * whole op with one QK_EV_INVENTORY per slot that changed, or a reject. */
 qk_status qk__inv_op(qk__step *c, const qk_input *in, qk__player *p);
@@ -37,6 +63,12 @@ qk_status qk__inv_op(qk__step *c, const qk_input *in, qk__player *p);
  * the output (QK_EV_INVENTORY per slot, then QK_EV_CRAFTED), or changes
  * nothing and emits QK_EV_CRAFT_REJECTED. */
 qk_status qk__craft(qk__step *c, const qk_input *in, qk__player *p);
+
+/* ---- step.c ---- */
+
+/* Is the block at (x, y, z) within reach of p's eyes?  (Place, break and
+ * the crafting table share one reach.) */
+bool qk__in_reach(const qk__player *p, int32_t x, int32_t y, int32_t z);
 
 /* ---- sky.c ---- */
 

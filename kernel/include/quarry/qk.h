@@ -250,7 +250,8 @@ typedef enum qk_face {
 } qk_face;
 
 /* One inventory slot.  An empty slot is {QK_BLOCK_AIR, 0}; a full one holds
- * 1..max_stack of an item (never air). */
+ * 1..max_stack of an item (never air).  The struct has a padding byte:
+ * compare slots field by field, never with memcmp. */
 typedef struct qk_slot {
     qk_item_id item;
     uint8_t count;
@@ -388,7 +389,8 @@ typedef enum qk_reason {
     QK_REASON_UNKNOWN_TXN,   /* undo: no such transaction in the recent log */
     QK_REASON_NOT_YOURS,     /* undo: the transaction is another player's */
     QK_REASON_CONFLICT,      /* undo: the block has changed since */
-    QK_REASON_EMPTY_SLOT,    /* inventory: the source slot is empty */
+    QK_REASON_EMPTY_SLOT,    /* inventory: the source slot is empty (merge: or
+                                the target; swap: both) */
     QK_REASON_SLOT_OCCUPIED, /* inventory: the target holds another item */
     QK_REASON_STACK_FULL,    /* inventory: no room on the target stack */
     QK_REASON_NOT_ENOUGH,    /* fewer items than the op needs */
@@ -500,7 +502,8 @@ typedef struct qk_event {
             uint32_t player;
             qk_item_id item;
             uint32_t count;
-            qk_cause cause;   /* pickup, craft, undo: what had no room */
+            qk_cause cause;   /* pickup: a broken block's drop had no room (crafts
+                                 and undos are refused instead) */
         } lost;
         struct {
             uint32_t player;
