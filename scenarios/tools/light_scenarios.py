@@ -522,8 +522,10 @@ def light_storm():
     # Four players around the x=-1|0, z=-1|0 corner, two around x=-17|-16.
     spots = [(-3, -3), (2, -3), (-3, 2), (2, 2), (-19, -1), (-14, 0)]
     players = [{"id": i + 1, "name": f"p{i + 1}", "spawn": [x, 7, z],
-                "hotbar": ["torch", "glowstone", "stone"]} for i, (x, z) in enumerate(spots)]
-    players[0]["note"] = "every player holds torch, glowstone, stone and acts every tick"
+                "hotbar": ["torch", "glowstone", "stone"], "mode": "creative"}
+               for i, (x, z) in enumerate(spots)]
+    players[0]["note"] = ("every player holds torch, glowstone, stone and acts every tick; "
+                          "creative, so placing never runs out")
     s = Scenario("light_storm", 500, 1234, ((-2, -2), (1, 1)), players,
                  "Six players place and break torches, glowstone and stone every tick for "
                  "500 ticks around two four-chunk corners (x=-1|0, z=-1|0 and "

@@ -229,13 +229,14 @@ expect_rc 1 "$Q" check scenarios/walk.jsonl
 has "$T/out" '^FAIL walk: golden differs from its manifest entry: re-accept with quarry accept$'
 cp "$T/g" golden/walk.events.jsonl
 
-# a behaviour change shows as the first divergence: another seed moves the
-# chain from tick 0 on; the header difference is noted beside it
+# a behaviour change shows as the first divergence: another seed draws
+# another weather schedule (and moves the chain) from tick 0 on; the header
+# difference is noted beside it
 sed 's/"seed":42/"seed":43/' "$W" > scenarios/walk.jsonl
 expect_rc 1 "$Q" check scenarios/walk.jsonl
-has "$T/out" '^FAIL walk: line 4, tick 0: digest differs in chain'
+has "$T/out" '^FAIL walk: line [0-9]+, tick 0: digest differs in weather'
 has "$T/out" '(the headers differ too, in scenario_hash)'
-has "$T/out" 'only the chain differs: the runs started from different chain origins'
+has "$T/out" "bisect inside that tick's weather"
 cp "$W" scenarios/walk.jsonl
 
 # failing expectations: check reports the line, accept refuses without --force

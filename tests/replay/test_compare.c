@@ -109,6 +109,15 @@ int main(void)
     CHECK_STR(d.fields, "light");
     qr_diff_render(&d, "A", "B", r, sizeof r);
     CHECK(strstr(r, "digest differs in light") != NULL);
+    /* only the chain: every subsystem agrees, the runs started apart */
+    swap_in(b, sizeof b, HDR P0 D0, "\"chain\":\"00000000000000cc\"",
+            "\"chain\":\"00000000000000c9\"");
+    d = cmp(HDR P0 D0, b);
+    CHECK_INT(d.kind, QR_DIFF_DIGEST);
+    CHECK_STR(d.fields, "chain");
+    qr_diff_render(&d, "A", "B", r, sizeof r);
+    CHECK(strstr(r, "only the chain differs: the runs started from different chain origins") !=
+          NULL);
 
     /* one stream ends early, either side */
     d = cmp(HDR P0, HDR P0 D0 B1);
