@@ -35,6 +35,7 @@ json_t *qb_step_cost(const qb_opts *o);         /* bench_step.c */
 json_t *qb_chunk_memory(const qb_opts *o);      /* bench_memory.c */
 json_t *qb_snapshot(const qb_opts *o);          /* bench_snapshot.c */
 json_t *qb_light(const qb_opts *o);             /* bench_light.c */
+json_t *qb_rules(const qb_opts *o);             /* bench_rules.c */
 
 /* ---- time and statistics (util.c) -------------------------------------- */
 

@@ -363,7 +363,6 @@ def weather_cycle():
     warm = [c for c in cells if not cold(seed, *c)]
     assert warm and (2 // 128, 0) in [(x // 128, z // 128) for x, z in cells]
     wx, wz = warm[0]
-    pillar_cold = cold(seed, 2, 0)
     for i, y in enumerate(range(6, 10)):
         s.input({"tick": 10 + i, "player": 1, "op": "place", "pos": [2, y, 0], "face": "up"})
     rng = Stream(seed, 3)
@@ -413,7 +412,6 @@ def weather_cycle():
     s.expect({"expect": "sky", "tick": 5, "at": [2, 0], "falls": "clear"})
     s.expect({"expect": "inventory", "tick": 13, "player": 1, "slot": 0, "item": "stone",
               "count": 4, "note": "four placed, four left"})
-    assert not pillar_cold or True
     s.write()
 
 
