@@ -60,15 +60,12 @@ static void put_slot(qk__wbuf *b, qk_slot s)
     qk__put8(b, s.count);
 }
 
-/* A slot is empty ({air, 0}) or 1..max_stack of a registered item. */
+/* Reads a slot; false if it is not canonical (qk__slot_ok). */
 static bool get_slot(qk__rbuf *r, const qk_world *w, qk_slot *s)
 {
     s->item = qk__get16(r);
     s->count = qk__get8(r);
-    if (s->count == 0)
-        return s->item == QK_BLOCK_AIR;
-    return s->item != QK_BLOCK_AIR && s->item < w->block_count &&
-           s->count <= w->blocks[s->item].max_stack;
+    return qk__slot_ok(w, *s);
 }
 
 static void put_section(qk__wbuf *b, const qk__section *s)

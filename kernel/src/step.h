@@ -27,8 +27,6 @@ void qk__reject(qk__step *c, const qk_input *in, qk_reason why);
 
 /* ---- inventory.c ---- */
 
-/* Is s canonical: empty ({air, 0}) or 1..max_stack of a registered item? */
-bool qk__slot_ok(const qk_world *w, qk_slot s);
 /* Are all QK_INV_SLOTS slots canonical? (join) */
 bool qk__inv_valid(const qk_world *w, const qk_slot inv[QK_INV_SLOTS]);
 /* The pickup rule on a copy: puts `count` of item (a registered non-air

@@ -151,6 +151,12 @@ void qk__put_player(qk__wbuf *b, const qk_player_state *p);
 #define QK_INVENTORY_RECORD (4 + 1 + 1 + 3 * QK_INV_SLOTS)
 void qk__put_inventory(qk__wbuf *b, const qk_player_state *p);
 
+/* ---- inventory.c ---- */
+
+/* Is s canonical: empty ({air, 0}) or 1..max_stack of a registered item?
+ * (The inventory rules keep every slot so; restore checks snapshots.) */
+bool qk__slot_ok(const qk_world *w, qk_slot s);
+
 /* ---- sky.c ---- */
 
 /* Sets the clock and weather of a new world from w->cfg (create): resolves
