@@ -35,6 +35,23 @@ static const qk_block_def defs[I_COUNT] = {
 #define SHAPED(W, H, OUT, N, ...) {true, W, H, 0, {__VA_ARGS__}, OUT, N}
 #define SHAPELESS(K, OUT, N, ...) {false, 0, 0, K, {__VA_ARGS__}, OUT, N}
 
+/* 2x2 chunk columns of superflat bedrock, stone x2, dirt (top block at
+ * y = 3) over the item registry's blocks. */
+static inline qk_world_config item_world_config(uint64_t seed)
+{
+    qk_world_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.seed = seed;
+    cfg.cx_min = cfg.cz_min = -1;
+    cfg.cx_max = cfg.cz_max = 0;
+    cfg.generator = QK_GEN_SUPERFLAT;
+    cfg.layers[0] = (qk_flat_layer){I_BEDROCK, 1};
+    cfg.layers[1] = (qk_flat_layer){I_STONE, 2};
+    cfg.layers[2] = (qk_flat_layer){I_DIRT, 1};
+    cfg.layer_count = 3;
+    return cfg;
+}
+
 /* Slots compare by field: a qk_slot has a padding byte. */
 static inline bool same_inv(const qk_slot *a, const qk_slot *b)
 {

@@ -34,16 +34,7 @@ static uint32_t max_of(qk_item_id id)
 static qk_world *world_new(fx_alloc *a)
 {
     qk_allocator al = fx_allocator(a);
-    qk_world_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.seed = 11;
-    cfg.cx_min = cfg.cz_min = -1;
-    cfg.cx_max = cfg.cz_max = 0;
-    cfg.generator = QK_GEN_SUPERFLAT;
-    cfg.layers[0] = (qk_flat_layer){I_BEDROCK, 1};
-    cfg.layers[1] = (qk_flat_layer){I_STONE, 2};
-    cfg.layers[2] = (qk_flat_layer){I_DIRT, 1};
-    cfg.layer_count = 3;
+    qk_world_config cfg = item_world_config(11);
     qk_world *w = NULL;
     CHECK_INT(qk_world_create(&w, &cfg, &reg, &al, NULL), QK_OK);
     return w;
