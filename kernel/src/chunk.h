@@ -12,6 +12,7 @@
 #ifndef QK_INTERNAL_CHUNK_H
 #define QK_INTERNAL_CHUNK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "light.h"
@@ -25,7 +26,20 @@ typedef struct qk__chunk {
     uint64_t digest;
     uint16_t stale; /* bit s: sec_digest[s] out of date */
     qk__chunk_light light; /* light, heightmap, revisions (light.h) */
+    /* The light revision the column had when world creation finished,
+     * when known (creation, load, a snapshot's as-generated mark).  Every
+     * later change moves a revision, so a column whose geometry revision
+     * is still 1 (creation's) and light revision still gen_light holds
+     * exactly the generator's blocks and creation's history: a save
+     * stores it as one byte (qk_save_chunk). */
+    bool gen_known;
+    uint64_t gen_light;
 } qk__chunk;
+
+static inline bool qk__chunk_as_generated(const qk__chunk *c)
+{
+    return c->gen_known && c->light.geometry_rev == 1 && c->light.light_rev == c->gen_light;
+}
 
 /* Local voxel (x 0..15, y 0..255, z 0..15). */
 static inline qk_block_id qk__chunk_get(const qk__chunk *c, uint32_t x, uint32_t y, uint32_t z)

@@ -407,6 +407,8 @@ qk_status qk_step(qk_world *w, qk_input *inputs, size_t n, const qk_sink *sink, 
 {
     if (w->failed)
         return qk__fail(diag, QK_ERR_STATE, "an earlier step failed", 0);
+    if (w->loading)
+        return qk__fail(diag, QK_ERR_STATE, "the world is loading (qk_load_finish first)", 0);
     if (n && !inputs)
         return qk__fail(diag, QK_ERR_INVALID, "inputs is NULL", 0);
     for (size_t i = 0; i < n; i++) {

@@ -102,6 +102,10 @@ qk_status qk_world_create(qk_world **out, const qk_world_config *cfg,
     if (st == QK_OK)
         st = qk__txn_generate(w); /* light: one transaction per column */
     qk__scratch_free(w, &w->scratch);
+    for (uint32_t i = 0; st == QK_OK && i < w->chunk_count; i++) {
+        w->chunks[i].gen_known = true;
+        w->chunks[i].gen_light = w->chunks[i].light.light_rev;
+    }
     if (st != QK_OK) {
         qk_world_destroy(w);
         return st;
@@ -121,6 +125,7 @@ void qk_world_destroy(qk_world *w)
 {
     if (!w)
         return;
+    qk__load_release(w);
     qk__mem mem = w->mem;
     if (w->chunks) {
         for (uint32_t i = 0; i < w->chunk_count; i++)

@@ -81,6 +81,12 @@ struct qk_world {
     size_t wqcap;                 /* capacity of each worker's queues */
 
     bool failed; /* a step ran out of memory: the state is unusable */
+
+    /* Between qk_load_begin and qk_load_finish (save.c): the world cannot
+     * step or be saved; load_seen[i] marks columns given a record. */
+    bool loading;
+    uint8_t *load_seen;   /* [chunk_count] */
+    qk_block_id *load_col; /* a column of ids (QK_COL_VOXELS) */
 };
 
 /* ---- registry.c ---- */
@@ -135,6 +141,9 @@ qk_status qk__world_light_all(qk_world *w);
 
 /* Index of player id in w->players, or -1. O(log n). */
 int qk__player_find(const qk_world *w, uint32_t id);
+
+/* Frees the loading buffers (qk_world_destroy, qk_load_finish). */
+void qk__load_release(qk_world *w);
 
 /* ---- digest.c ---- */
 

@@ -787,6 +787,59 @@ qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
                            const qk_registry *reg, const qk_allocator *alloc,
                            qk_diag *diag);
 
+/* ===================================================================== */
+/* Saves: a world record and one record per chunk column                  */
+/* ===================================================================== */
+
+/* A save splits the state so that a store (adapters/region) can keep each
+ * column on its own and skip what it can regenerate:
+ *  - the world record: configuration, registry hash, tick, chain, clock,
+ *    weather and its stream, the transaction counter and undo log, and
+ *    every player with its inventory (little-endian, XXH3-checked);
+ *  - one chunk record per column.  A column exactly as world creation left
+ *    it (blocks, light revisions and commit history all untouched) is the
+ *    one byte QK_CHUNK_GENERATED: loading regenerates it from the seed and
+ *    generator in the world record.  Any other column is QK_CHUNK_STORED:
+ *    its revisions, last commits and 16 sections in canonical palette form.
+ * Light is never stored: it is the unique fixed point of the blocks and
+ * loading relights (docs/formats.md says why).  The bytes depend only on
+ * the state, so save(load(save(w))) == save(w) byte for byte, and loading
+ * then stepping gives the same events and digests as never stopping. */
+#define QK_CHUNK_GENERATED 0u
+#define QK_CHUNK_STORED 1u
+/* Largest chunk record: kind, revisions, history, 16 raw sections. */
+#define QK_CHUNK_RECORD_MAX                                                    \
+    (1 + 8 + 8 + 1 + QK_TXN_HISTORY * 41 + QK_SECTIONS * (2 + 2 * 4096))
+
+/* Exact size of the world record, and the record itself (QK_ERR_CAPACITY
+ * when cap is short; QK_ERR_STATE after a failed step or while loading). */
+size_t qk_save_world_size(const qk_world *w);
+qk_status qk_save_world(const qk_world *w, uint8_t *buf, size_t cap, size_t *written);
+
+/* Writes column (cx, cz)'s record (at most QK_CHUNK_RECORD_MAX bytes;
+ * buf[0] is its kind).  QK_ERR_RANGE for a column outside the world.
+ * Reads w only: columns may be encoded from several threads at once. */
+qk_status qk_save_chunk(const qk_world *w, int32_t cx, int32_t cz, uint8_t *buf, size_t cap,
+                        size_t *written);
+
+/* Loading is three calls.  qk_load_begin checks a world record against the
+ * registry (QK_ERR_VERSION for another registry or format, QK_ERR_CORRUPT
+ * with diag->offset otherwise) and creates the world it describes, every
+ * column generated; the world cannot step until qk_load_finish.
+ * qk_load_chunk installs one column's record, once per column: on any
+ * error (QK_ERR_CORRUPT with diag->offset into rec, QK_ERR_RANGE, or
+ * QK_ERR_INVALID for a column given twice) the column stays as generated,
+ * so a caller may go on and salvage the rest of the world.
+ * qk_load_finish requires a record for every column (QK_ERR_INVALID with
+ * diag->offset = the key-order index of the first one missing), relights,
+ * and makes the world ready to step; on error the world stays loading and
+ * the caller destroys it. */
+qk_status qk_load_begin(qk_world **out, const uint8_t *rec, size_t len, const qk_registry *reg,
+                        const qk_allocator *alloc, qk_diag *diag);
+qk_status qk_load_chunk(qk_world *w, int32_t cx, int32_t cz, const uint8_t *rec, size_t len,
+                        qk_diag *diag);
+qk_status qk_load_finish(qk_world *w, qk_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

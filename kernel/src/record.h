@@ -1,0 +1,49 @@
+/*
+ * record.h - the state's byte records, shared by snapshots (snapshot.c)
+ * and saves (save.c).
+ *
+ * Each piece of state has one writer and one checking reader here, so a
+ * snapshot and a save can never encode the same field two ways.  Writers
+ * append to a qk__wbuf (which may only count); readers take a qk__reader,
+ * check every field before trusting it and fail with QK_ERR_CORRUPT at the
+ * byte offset of what they rejected.  Layouts are in docs/formats.md.
+ */
+#ifndef QK_INTERNAL_RECORD_H
+#define QK_INTERNAL_RECORD_H
+
+#include "bytes.h"
+#include "world.h"
+
+typedef struct qk__reader {
+    qk__rbuf r;
+    qk_diag *diag;
+} qk__reader;
+
+/* QK_ERR_CORRUPT at the reader's position. */
+qk_status qk__corrupt(qk__reader *rd, const char *what);
+
+/* Registry hash and block count, then the configuration as the caller
+ * gave it (zeros included). */
+void qk__put_config(qk__wbuf *b, const qk_world *w);
+/* Reads what qk__put_config wrote; the registry fields go to *reg_hash and
+ * *block_count for the caller to compare. */
+qk_status qk__get_config(qk__reader *rd, qk_world_config *c, uint64_t *reg_hash,
+                         uint32_t *block_count);
+
+/* Tick, chain, time and weather, the transaction counter and undo log, and
+ * every player with its inventory. */
+void qk__put_state(qk__wbuf *b, const qk_world *w);
+/* Reads them into w, whose configuration, registry and chunk table are
+ * set (ranges are checked against them). */
+qk_status qk__get_state(qk__reader *rd, qk_world *w);
+
+/* A column's revisions and last commits. */
+void qk__put_chunk_txns(qk__wbuf *b, const qk__chunk *c);
+qk_status qk__get_chunk_txns(qk__reader *rd, const qk_world *w, qk__chunk_light *l);
+
+/* A column's 16 sections in canonical form. */
+void qk__put_sections(qk__wbuf *b, const qk__chunk *c);
+/* Reads 16 sections into col[QK_COL_VOXELS] (worldgen.h's index order). */
+qk_status qk__get_sections(qk__reader *rd, const qk_world *w, qk_block_id *col);
+
+#endif /* QK_INTERNAL_RECORD_H */
