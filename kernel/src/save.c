@@ -11,6 +11,8 @@
  *   u64 XXH3 of every byte before it.
  * Chunk record:
  *   u8 QK_CHUNK_GENERATED                       and nothing else, or
+ *   u8 QK_CHUNK_RELIT, the column's revisions and last commits (its blocks
+ *   were never edited: geometry revision 1), or
  *   u8 QK_CHUNK_STORED, the column's revisions and last commits, its 16
  *   sections in canonical form (the same bytes a snapshot uses).
  *
@@ -75,6 +77,9 @@ qk_status qk_save_chunk(const qk_world *w, int32_t cx, int32_t cz, uint8_t *buf,
     qk__wbuf b = {buf, buf ? cap : 0, 0};
     if (qk__chunk_as_generated(c)) {
         qk__put8(&b, QK_CHUNK_GENERATED);
+    } else if (c->light.geometry_rev == 1) { /* every edit moves it */
+        qk__put8(&b, QK_CHUNK_RELIT);
+        qk__put_chunk_txns(&b, c);
     } else {
         qk__put8(&b, QK_CHUNK_STORED);
         qk__put_chunk_txns(&b, c);
@@ -167,23 +172,29 @@ qk_status qk_load_begin(qk_world **out, const uint8_t *rec, size_t len, const qk
     return QK_OK;
 }
 
-/* Reads a stored record's revisions and sections, checking everything
- * before the column changes: on error it is left as generated. */
-static qk_status load_stored(qk__reader *rd, qk_world *w, qk__chunk *c)
+/* Reads a stored or relit record's revisions (and a stored one's
+ * sections), checking everything before the column changes: on error it
+ * is left as generated.  Only the kind the saver would have chosen for
+ * those revisions is accepted, so save(load(r)) == r. */
+static qk_status load_record(qk__reader *rd, qk_world *w, qk__chunk *c, uint8_t kind)
 {
     qk__chunk_light l = c->light;
     qk_status st = qk__get_chunk_txns(rd, w, &l);
     if (st != QK_OK)
         return st;
     if (l.geometry_rev == 1 && l.light_rev == c->gen_light)
-        return qk__corrupt(rd, "stored record with the revisions of a generated column");
-    st = qk__get_sections(rd, w, w->load_col);
+        return qk__corrupt(rd, "record with the revisions of a generated column");
+    if ((kind == QK_CHUNK_RELIT) != (l.geometry_rev == 1))
+        return qk__corrupt(rd, kind == QK_CHUNK_RELIT
+                                   ? "relit record of a column whose blocks were edited"
+                                   : "stored record of a column whose blocks were never edited");
+    if (kind == QK_CHUNK_STORED)
+        st = qk__get_sections(rd, w, w->load_col);
     if (st == QK_OK && rd->r.pos != rd->r.len)
-        st = qk__corrupt(rd, "trailing bytes after the sections");
+        st = qk__corrupt(rd, "trailing bytes after the record");
     if (st != QK_OK)
         return st;
-    st = qk__chunk_fill(&w->mem, c, w->load_col);
-    if (st != QK_OK)
+    if (kind == QK_CHUNK_STORED && (st = qk__chunk_fill(&w->mem, c, w->load_col)) != QK_OK)
         return qk__fail(rd->diag, st, "chunk sections", rd->r.pos);
     c->light.geometry_rev = l.geometry_rev;
     c->light.light_rev = l.light_rev;
@@ -210,8 +221,8 @@ qk_status qk_load_chunk(qk_world *w, int32_t cx, int32_t cz, const uint8_t *rec,
         st = qk__corrupt(&rd, "empty chunk record");
     else if (kind == QK_CHUNK_GENERATED && len != 1)
         st = qk__corrupt(&rd, "trailing bytes after a generated chunk record");
-    else if (kind == QK_CHUNK_STORED)
-        st = load_stored(&rd, w, c);
+    else if (kind == QK_CHUNK_STORED || kind == QK_CHUNK_RELIT)
+        st = load_record(&rd, w, c, kind);
     else if (kind != QK_CHUNK_GENERATED)
         st = qk__fail(diag, QK_ERR_VERSION, "unknown chunk record kind", 0);
     if (st == QK_OK)

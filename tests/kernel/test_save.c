@@ -282,13 +282,13 @@ static void inputs_for(uint64_t t, qk_input *in, size_t *n)
     *n = 0;
     if (t == 0) {
         in[(*n)++] = fx_join(0, 1, -10, FX_GROUND, -3);
-        in[(*n)++] = fx_join(0, 2, 6, FX_GROUND, 7);
+        in[(*n)++] = fx_join(0, 2, 1, FX_GROUND, 7); /* edits straddle x = 0 */
         return;
     }
     qk_input p = fx_op(t, 1 + (uint32_t)(t % 2), 1, QK_OP_PLACE);
-    p.u.place.x = (t % 2 ? -10 : 6) + (int32_t)(t % 4) - 2;
+    p.u.place.x = (t % 2 ? 1 : -10) + (int32_t)(t % 4) - 2; /* player 2 on odd ticks */
     p.u.place.y = FX_GROUND - 1 + (int32_t)(t / 8 % 3);
-    p.u.place.z = (t % 2 ? -3 : 7) + 2;
+    p.u.place.z = (t % 2 ? 7 : -3) + 2;
     p.u.place.face = QK_FACE_UP;
     if (t % 3 == 0) {
         qk_input s = fx_op(t, p.player, 0, QK_OP_SELECT);
@@ -298,7 +298,7 @@ static void inputs_for(uint64_t t, qk_input *in, size_t *n)
     in[(*n)++] = p;
     if (t % 7 == 0) {
         qk_input b = fx_op(t, 2, 2, QK_OP_BREAK);
-        b.u.brk.x = 6;
+        b.u.brk.x = 1;
         b.u.brk.y = FX_GROUND - 1;
         b.u.brk.z = 7 + (int32_t)(t % 5);
         in[(*n)++] = b;
@@ -337,15 +337,20 @@ static void test_resume_parity(void)
     qk_world_destroy(w);
 
     static const uint64_t save_at[] = {1, 37, 80, 159};
+    uint32_t relit_seen = 0;
     for (size_t k = 0; k < sizeof save_at / sizeof save_at[0]; k++) {
         CHECK_INT(qk_world_create(&w, &cfg, &fx_registry, &al, NULL), QK_OK);
         step_to(w, save_at[k], NULL);
         save s = save_of(w);
-        uint32_t generated = 0;
+        uint32_t kinds[3] = {0, 0, 0};
         for (uint32_t i = 0; i < s.n; i++)
-            generated += s.chunks[i].p[0] == QK_CHUNK_GENERATED;
-        /* Edits (from tick 1 on) touch some columns only. */
-        CHECK(generated > 0 && (save_at[k] < 2 || generated < s.n));
+            kinds[s.chunks[i].p[0] < 3 ? s.chunks[i].p[0] : 0]++;
+        /* Edits (from tick 1 on) touch some columns only, torches relight
+         * some neighbours. */
+        CHECK(kinds[QK_CHUNK_GENERATED] > 0);
+        if (save_at[k] > 36)
+            CHECK(kinds[QK_CHUNK_STORED] > 0 && kinds[QK_CHUNK_RELIT] > 0);
+        relit_seen += kinds[QK_CHUNK_RELIT];
         qk_world_destroy(w);
         qk_world *l = load(&s, &fx_registry);
         CHECK_INT(qk_world_tick(l), save_at[k]);
@@ -360,6 +365,7 @@ static void test_resume_parity(void)
         save_free(&s);
         qk_world_destroy(l);
     }
+    CHECK(relit_seen > 0);
 }
 
 static void test_hundred_cycles(void)
@@ -453,6 +459,14 @@ static void test_bad_records(void)
         longer[1 + b] = (uint8_t)(b == 0);
         longer[9 + b] = (uint8_t)(gl >> (8 * b));
     }
+    CHECK_INT(qk_load_chunk(l, cx, cz, longer, r.n, &d), QK_ERR_CORRUPT);
+    /* Geometry revision 1 must be a relit record, any other a stored one. */
+    memcpy(longer, r.p, r.n);
+    for (int b = 0; b < 8; b++)
+        longer[1 + b] = (uint8_t)(b == 0);
+    CHECK_INT(qk_load_chunk(l, cx, cz, longer, r.n, &d), QK_ERR_CORRUPT);
+    memcpy(longer, r.p, r.n);
+    longer[0] = QK_CHUNK_RELIT;
     CHECK_INT(qk_load_chunk(l, cx, cz, longer, r.n, &d), QK_ERR_CORRUPT);
     free(longer);
 

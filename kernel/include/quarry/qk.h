@@ -799,14 +799,18 @@ qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
  *  - one chunk record per column.  A column exactly as world creation left
  *    it (blocks, light revisions and commit history all untouched) is the
  *    one byte QK_CHUNK_GENERATED: loading regenerates it from the seed and
- *    generator in the world record.  Any other column is QK_CHUNK_STORED:
- *    its revisions, last commits and 16 sections in canonical palette form.
+ *    generator in the world record.  A column whose blocks were never
+ *    edited but whose light a neighbour's edit changed is QK_CHUNK_RELIT:
+ *    its revisions and last commits, the blocks regenerated.  Any other
+ *    column is QK_CHUNK_STORED: its revisions, last commits and 16
+ *    sections in canonical palette form.
  * Light is never stored: it is the unique fixed point of the blocks and
  * loading relights (docs/formats.md says why).  The bytes depend only on
  * the state, so save(load(save(w))) == save(w) byte for byte, and loading
  * then stepping gives the same events and digests as never stopping. */
 #define QK_CHUNK_GENERATED 0u
 #define QK_CHUNK_STORED 1u
+#define QK_CHUNK_RELIT 2u
 /* Largest chunk record: kind, revisions, history, 16 raw sections. */
 #define QK_CHUNK_RECORD_MAX                                                    \
     (1 + 8 + 8 + 1 + QK_TXN_HISTORY * 41 + QK_SECTIONS * (2 + 2 * 4096))
