@@ -4,12 +4,50 @@
  */
 #include <string.h>
 
+#include "hash.h"
 #include "record.h"
 #include "worldgen.h"
 
 qk_status qk__corrupt(qk__reader *rd, const char *what)
 {
     return qk__fail(rd->diag, QK_ERR_CORRUPT, what, rd->r.pos);
+}
+
+void qk__put_frame_head(qk__wbuf *b, const qk__frame *f)
+{
+    for (int i = 0; i < 8; i++)
+        qk__put8(b, f->magic[i]);
+    qk__put32(b, f->format);
+}
+
+qk_status qk__put_frame_end(qk__wbuf *b, uint8_t *buf, size_t cap, size_t *written)
+{
+    /* The writer never stores past cap but keeps counting, so a short
+     * buffer shows here (its contents are then undefined). */
+    if (!buf || b->len + 8 > cap)
+        return QK_ERR_CAPACITY;
+    qk__put64(b, XXH3_64bits(buf, b->len));
+    if (written)
+        *written = b->len;
+    return QK_OK;
+}
+
+qk_status qk__open_frame(qk__reader *rd, const uint8_t *buf, size_t len, const qk__frame *f)
+{
+    rd->r = (qk__rbuf){buf, len, 0, 0};
+    if (!buf || len < 8 + 4 + 8)
+        return qk__corrupt(rd, f->too_short);
+    for (int i = 0; i < 8; i++)
+        if (buf[i] != f->magic[i])
+            return qk__fail(rd->diag, QK_ERR_CORRUPT, f->bad_magic, (uint64_t)i);
+    rd->r.pos = 8;
+    if (qk__get32(&rd->r) != f->format)
+        return qk__fail(rd->diag, QK_ERR_VERSION, f->bad_format, 8);
+    qk__rbuf tail = {buf, len, len - 8, 0};
+    if (XXH3_64bits(buf, len - 8) != qk__get64(&tail))
+        return qk__fail(rd->diag, QK_ERR_CORRUPT, f->bad_sum, len - 8);
+    rd->r.len = len - 8; /* the checksum is not content */
+    return QK_OK;
 }
 
 static void put_slot(qk__wbuf *b, qk_slot s)

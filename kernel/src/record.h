@@ -22,6 +22,24 @@ typedef struct qk__reader {
 /* QK_ERR_CORRUPT at the reader's position. */
 qk_status qk__corrupt(qk__reader *rd, const char *what);
 
+/* A framed record (snapshots, world records): 8-byte magic, u32 format,
+ * the body, u64 XXH3 of every byte before it.  The messages name the
+ * record in errors. */
+typedef struct qk__frame {
+    uint8_t magic[8];
+    uint32_t format;
+    const char *too_short, *bad_magic, *bad_format, *bad_sum;
+} qk__frame;
+
+void qk__put_frame_head(qk__wbuf *b, const qk__frame *f);
+/* After the body: QK_ERR_CAPACITY when buf (cap bytes, or NULL) cannot
+ * hold the record and its checksum, else appends the checksum and sets
+ * *written. */
+qk_status qk__put_frame_end(qk__wbuf *b, uint8_t *buf, size_t cap, size_t *written);
+/* Checks magic, format (QK_ERR_VERSION) and checksum of buf[0..len) and
+ * leaves rd reading the body (the checksum excluded). */
+qk_status qk__open_frame(qk__reader *rd, const uint8_t *buf, size_t len, const qk__frame *f);
+
 /* Registry hash and block count, then the configuration as the caller
  * gave it (zeros included). */
 void qk__put_config(qk__wbuf *b, const qk_world *w);

@@ -25,18 +25,17 @@
  */
 #include <string.h>
 
-#include "hash.h"
 #include "record.h"
 #include "worldgen.h"
 
-static const uint8_t world_magic[8] = {'Q', 'K', 'W', 'O', 'R', 'L', 'D', '\n'};
-#define WORLD_FORMAT 1u
+static const qk__frame frame = {
+    {'Q', 'K', 'W', 'O', 'R', 'L', 'D', '\n'}, 1,
+    "shorter than a world record", "not a quarry world record (bad magic)",
+    "unsupported world record format", "world record checksum mismatch"};
 
 static void put_world(const qk_world *w, qk__wbuf *b)
 {
-    for (int i = 0; i < 8; i++)
-        qk__put8(b, world_magic[i]);
-    qk__put32(b, WORLD_FORMAT);
+    qk__put_frame_head(b, &frame);
     qk__put_config(b, w);
     qk__put_state(b, w);
 }
@@ -56,12 +55,7 @@ qk_status qk_save_world(const qk_world *w, uint8_t *buf, size_t cap, size_t *wri
         return QK_ERR_STATE;
     qk__wbuf b = {buf, buf ? cap : 0, 0};
     put_world(w, &b);
-    if (!buf || b.len + 8 > cap)
-        return QK_ERR_CAPACITY;
-    qk__put64(&b, XXH3_64bits(buf, b.len));
-    if (written)
-        *written = b.len;
-    return QK_OK;
+    return qk__put_frame_end(&b, buf, cap, written);
 }
 
 qk_status qk_save_chunk(const qk_world *w, int32_t cx, int32_t cz, uint8_t *buf, size_t cap,
@@ -104,25 +98,6 @@ void qk__load_release(qk_world *w)
     w->load_col = NULL;
 }
 
-/* Checks the record's frame and returns its configuration. */
-static qk_status read_head(qk__reader *rd, const uint8_t *rec, size_t len, qk_world_config *cfg,
-                           uint64_t *reg_hash, uint32_t *block_count)
-{
-    qk_diag *diag = rd->diag;
-    if (!rec || len < 8 + 4 + 8)
-        return qk__corrupt(rd, "shorter than a world record");
-    for (int i = 0; i < 8; i++)
-        if (rec[i] != world_magic[i])
-            return qk__fail(diag, QK_ERR_CORRUPT, "not a quarry world record (bad magic)", (uint64_t)i);
-    rd->r.pos = 8;
-    if (qk__get32(&rd->r) != WORLD_FORMAT)
-        return qk__fail(diag, QK_ERR_VERSION, "unsupported world record format", 8);
-    qk__rbuf tail = {rec, len, len - 8, 0};
-    if (XXH3_64bits(rec, len - 8) != qk__get64(&tail))
-        return qk__fail(diag, QK_ERR_CORRUPT, "world record checksum mismatch", len - 8);
-    rd->r.len = len - 8;
-    return qk__get_config(rd, cfg, reg_hash, block_count);
-}
 
 qk_status qk_load_begin(qk_world **out, const uint8_t *rec, size_t len, const qk_registry *reg,
                         const qk_allocator *alloc, qk_diag *diag)
@@ -134,7 +109,9 @@ qk_status qk_load_begin(qk_world **out, const uint8_t *rec, size_t len, const qk
     qk_world_config cfg;
     uint64_t reg_hash;
     uint32_t block_count;
-    qk_status st = read_head(&rd, rec, len, &cfg, &reg_hash, &block_count);
+    qk_status st = qk__open_frame(&rd, rec, len, &frame);
+    if (st == QK_OK)
+        st = qk__get_config(&rd, &cfg, &reg_hash, &block_count);
     if (st != QK_OK)
         return st;
     uint64_t cfg_end = rd.r.pos;

@@ -48,18 +48,17 @@
  */
 #include <string.h>
 
-#include "hash.h"
 #include "record.h"
 #include "worldgen.h"
 
-static const uint8_t magic[8] = {'Q', 'K', 'S', 'N', 'A', 'P', '\r', '\n'};
-#define FORMAT 4u
+static const qk__frame frame = {
+    {'Q', 'K', 'S', 'N', 'A', 'P', '\r', '\n'}, 4,
+    "shorter than a snapshot header", "not a quarry snapshot (bad magic)",
+    "unsupported snapshot format", "checksum mismatch"};
 
 static void put_all(const qk_world *w, qk__wbuf *b)
 {
-    for (int i = 0; i < 8; i++)
-        qk__put8(b, magic[i]);
-    qk__put32(b, FORMAT);
+    qk__put_frame_head(b, &frame);
     qk__put_config(b, w);
     qk__put_state(b, w);
     for (uint32_t i = 0; i < w->chunk_count; i++) {
@@ -85,17 +84,9 @@ qk_status qk_snapshot_write(const qk_world *w, uint8_t *buf, size_t cap, size_t 
         *written = 0;
     if (w->failed || w->loading)
         return QK_ERR_STATE;
-    /* One pass: the writer never stores past cap but keeps counting, so a
-     * short buffer is detected afterwards (its contents are then undefined). */
-    qk__wbuf b = {buf, buf ? cap : 0, 0};
+    qk__wbuf b = {buf, buf ? cap : 0, 0}; /* one pass (qk__put_frame_end) */
     put_all(w, &b);
-    if (!buf || b.len + 8 > cap)
-        return QK_ERR_CAPACITY;
-    uint64_t h = XXH3_64bits(buf, b.len);
-    qk__put64(&b, h);
-    if (written)
-        *written = b.len;
-    return QK_OK;
+    return qk__put_frame_end(&b, buf, cap, written);
 }
 
 /* ---- restore ---- */
@@ -127,24 +118,14 @@ qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
     if (!out)
         return qk__fail(diag, QK_ERR_INVALID, "out is required", 0);
     *out = NULL;
-    qk__reader rd = {{buf, len, 0, 0}, diag};
-    if (!buf || len < 8 + 4 + 8)
-        return qk__corrupt(&rd, "shorter than a snapshot header");
-    for (int i = 0; i < 8; i++)
-        if (buf[i] != magic[i])
-            return qk__fail(diag, QK_ERR_CORRUPT, "not a quarry snapshot (bad magic)", (uint64_t)i);
-    rd.r.pos = 8;
-    if (qk__get32(&rd.r) != FORMAT)
-        return qk__fail(diag, QK_ERR_VERSION, "unsupported snapshot format", 8);
-    qk__rbuf tail = {buf, len, len - 8, 0};
-    if (XXH3_64bits(buf, len - 8) != qk__get64(&tail))
-        return qk__fail(diag, QK_ERR_CORRUPT, "checksum mismatch", len - 8);
-    rd.r.len = len - 8; /* the checksum is not content */
-
+    qk__reader rd = {{NULL, 0, 0, 0}, diag};
+    qk_status st = qk__open_frame(&rd, buf, len, &frame);
+    if (st != QK_OK)
+        return st;
     uint64_t reg_hash;
     uint32_t block_count;
     qk_world_config cfg;
-    qk_status st = qk__get_config(&rd, &cfg, &reg_hash, &block_count);
+    st = qk__get_config(&rd, &cfg, &reg_hash, &block_count);
     if (st != QK_OK)
         return st;
     uint64_t cfg_end = rd.r.pos;
