@@ -21,6 +21,7 @@ packages=(
     libjansson-dev           # replay/: JSON
     libxxhash-dev            # kernel/: header-only hash
     libzstd-dev              # adapters/region: zstd region files
+    zlib1g-dev               # adapters/region: CRC32; the bench's Anvil baseline
     libclang-rt-14-dev       # clang's ASan/UBSan runtimes (dev preset, matrix)
 )
 
@@ -30,7 +31,8 @@ case "${1:-}" in
     # aarch64 cross compiler (gcc-aarch64-linux-gnu).
     --i386) gcc_major=$( (gcc -dumpversion 2>/dev/null || echo 12) | cut -d. -f1)
             packages+=("gcc-$gcc_major-multilib" libc6-dev-i386
-                       libjansson-dev:i386 libxxhash-dev:i386 libzstd-dev:i386) ;;
+                       libjansson-dev:i386 libxxhash-dev:i386 libzstd-dev:i386
+                       zlib1g-dev:i386) ;;
     *) echo "usage: $0 [--i386]" >&2; exit 2 ;;
 esac
 
