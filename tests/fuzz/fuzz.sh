@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fuzz.sh - build the libFuzzer binaries and run each one (make fuzz).
 #
-#   tests/fuzz/fuzz.sh [TARGET...]     default: scenario pack snapshot compare
+#   tests/fuzz/fuzz.sh [TARGET...]     default: scenario pack snapshot compare region save
 #
 # Environment: FUZZ_SECONDS per target (default 60), FUZZ_DIR the build
 # directory (default build/fuzz), FUZZ_ARGS extra libFuzzer flags.
@@ -19,11 +19,11 @@ cd "$(dirname "$0")/../.."
 seconds=${FUZZ_SECONDS:-60}
 dir=${FUZZ_DIR:-build/fuzz}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario pack snapshot compare)
+[ ${#targets[@]} -gt 0 ] || targets=(scenario pack snapshot compare region save)
 
 max_len() {
     case $1 in
-        scenario|snapshot) echo 65536 ;;
+        scenario|snapshot|region|save) echo 65536 ;;
         pack|compare) echo 16384 ;;
         *) echo "unknown fuzz target: $1" >&2; exit 2 ;;
     esac
