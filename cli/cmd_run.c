@@ -6,6 +6,8 @@
  * there is never a half-written output file.  --restore-at exercises the
  * kernel's snapshot/restore in the middle of a run, and --threads its light
  * workers; either way the output must be the same bytes as without them.
+ * --save-at/--save write a save directory (adapters/region) before a tick,
+ * --from resumes from one, and --reload-at round-trips through a save.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,7 +18,8 @@
 
 const char qc_help_run[] =
     "usage: quarry run SCENARIO [-o FILE] [--ticks N] [--pack-dir DIR] [--restore-at T]...\n"
-    "                  [--threads N]\n"
+    "                  [--threads N] [--save-at T]... [--save DIR] [--from DIR]\n"
+    "                  [--reload-at T]...\n"
     "\n"
     "Replays SCENARIO and writes its canonical event stream to stdout, or to FILE\n"
     "(atomically: FILE appears only if the whole run succeeds).\n"
@@ -28,17 +31,38 @@ const char qc_help_run[] =
     "                   from the bytes (repeatable; the output must not change)\n"
     "  --threads N      run the kernel's light work on N worker threads (1 to 64;\n"
     "                   default 1; the output must not change)\n"
+    "  --save-at T      before tick T (or after the last tick when T is the tick\n"
+    "                   count), save the world into the --save directory\n"
+    "                   (repeatable: each save replaces the last, crash-safely)\n"
+    "  --save DIR       the save directory (created when needed)\n"
+    "  --from DIR       resume from the save in DIR: the stream has the header,\n"
+    "                   then the events from the save's tick on, the same lines\n"
+    "                   as the straight run's; expect lines before it are skipped\n"
+    "  --reload-at T    before tick T, save the world, destroy it and load it\n"
+    "                   back (through --save DIR, else in memory); repeatable;\n"
+    "                   the output must not change\n"
     "\n"
     "Failed expect lines are listed on stderr and make the exit code 1.\n"
     "Exit codes: 0 ok, 1 an expectation failed, 2 bad usage or bad input.\n";
 
 #define MAX_RESTORE 64
 
+/* A repeatable tick option into list[*n]; 0 or QC_EXIT_USAGE. */
+static int tick_list(const char *opt, const char *v, uint64_t *list, size_t *n)
+{
+    if (*n == MAX_RESTORE)
+        return qc_usage("run", "at most %d %s", MAX_RESTORE, opt);
+    if (!qc_parse_u64(v, &list[(*n)++]))
+        return qc_usage("run", "%s wants a tick number, got '%s'", opt, v);
+    return 0;
+}
+
 int qc_cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *out = NULL, *pack_dir = NULL, *v;
-    uint64_t ticks = 0, restore[MAX_RESTORE];
-    size_t nrestore = 0;
+    const char *save_dir = NULL, *from_dir = NULL;
+    uint64_t ticks = 0, restore[MAX_RESTORE], reload[MAX_RESTORE], save_at[MAX_RESTORE];
+    size_t nrestore = 0, nreload = 0, nsave = 0;
     unsigned threads = 1;
     for (int i = 1; i < argc; i++) {
         int m;
@@ -53,11 +77,17 @@ int qc_cmd_run(int argc, char **argv)
             if (m < 0) return QC_EXIT_USAGE;
             pack_dir = v;
         } else if ((m = qc_opt("run", argc, argv, &i, "--restore-at", &v)) != 0) {
+            if (m < 0 || tick_list("--restore-at", v, restore, &nrestore)) return QC_EXIT_USAGE;
+        } else if ((m = qc_opt("run", argc, argv, &i, "--reload-at", &v)) != 0) {
+            if (m < 0 || tick_list("--reload-at", v, reload, &nreload)) return QC_EXIT_USAGE;
+        } else if ((m = qc_opt("run", argc, argv, &i, "--save-at", &v)) != 0) {
+            if (m < 0 || tick_list("--save-at", v, save_at, &nsave)) return QC_EXIT_USAGE;
+        } else if ((m = qc_opt("run", argc, argv, &i, "--save", &v)) != 0) {
             if (m < 0) return QC_EXIT_USAGE;
-            if (nrestore == MAX_RESTORE)
-                return qc_usage("run", "at most %d --restore-at", MAX_RESTORE);
-            if (!qc_parse_u64(v, &restore[nrestore++]))
-                return qc_usage("run", "--restore-at wants a tick number, got '%s'", v);
+            save_dir = v;
+        } else if ((m = qc_opt("run", argc, argv, &i, "--from", &v)) != 0) {
+            if (m < 0) return QC_EXIT_USAGE;
+            from_dir = v;
         } else if ((m = qc_opt("run", argc, argv, &i, "--threads", &v)) != 0) {
             if (m < 0 || qc_parse_threads("run", v, &threads)) return QC_EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -71,6 +101,12 @@ int qc_cmd_run(int argc, char **argv)
     }
     if (!scenario)
         return qc_usage("run", "which scenario?");
+    if (nsave && !save_dir)
+        return qc_usage("run", "--save-at needs --save DIR");
+    if (save_dir && !nsave && !nreload)
+        return qc_usage("run", "--save DIR needs --save-at T (or --reload-at T)");
+    if (nrestore && nreload)
+        return qc_usage("run", "--restore-at and --reload-at cannot be mixed");
 
     qr_scenario *sc = qc_load_scenario(scenario, pack_dir);
     if (!sc)
@@ -92,8 +128,28 @@ int qc_cmd_run(int argc, char **argv)
         setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     qr_run_opts ro = {.ticks = ticks, .write = qr_write_stdio, .write_ud = f,
                       .restore_at = restore, .n_restore_at = nrestore, .threads = threads};
+    qc_store store;
+    int rc = qc_store_open(&store, save_dir, from_dir, nreload > 0);
+    if (rc) {
+        if (out)
+            qr_afile_abort(&af);
+        qr_scenario_free(sc);
+        return rc;
+    }
+    if (save_dir || from_dir || nreload) {
+        qc_store_attach(&store, &ro);
+        ro.save_at = save_at;
+        ro.n_save_at = nsave;
+        ro.resume = from_dir != NULL;
+        if (nreload) {
+            ro.restore_at = reload;
+            ro.n_restore_at = nreload;
+            ro.restore_via_store = true;
+        }
+    }
     qr_run_result res;
     st = qr_run(sc, &ro, &res, &err);
+    qc_store_close(&store);
     if (!st && out)
         st = qr_afile_commit(&af, &err);
     else if (out)
@@ -102,7 +158,6 @@ int qc_cmd_run(int argc, char **argv)
         st = QR_ERR_IO;
         err = (qr_error){.msg = "writing to stdout failed"};
     }
-    int rc = QC_EXIT_OK;
     if (st) {
         qr_error_print(&err, stderr);
         rc = qc_exit_for(st);

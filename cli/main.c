@@ -22,6 +22,7 @@ static const qc_command commands[] = {
     {"accept", qc_cmd_accept, qc_help_accept, "write goldens and update the manifest"},
     {"txn-status", qc_cmd_txn_status, qc_help_txn_status,
      "a chunk column's edit transactions after a tick"},
+    {"region", qc_cmd_region, qc_help_region, "inspect a region file, verify a save"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "quarry/qr.h"
+#include "quarry/qs.h"
 
 enum { QC_EXIT_OK = 0, QC_EXIT_FAIL = 1, QC_EXIT_USAGE = 2 };
 
@@ -22,10 +23,11 @@ int qc_cmd_check(int argc, char **argv);
 int qc_cmd_diff(int argc, char **argv);
 int qc_cmd_accept(int argc, char **argv);
 int qc_cmd_txn_status(int argc, char **argv);
+int qc_cmd_region(int argc, char **argv);
 
 /* Each command's --help text. */
 extern const char qc_help_run[], qc_help_check[], qc_help_diff[], qc_help_accept[],
-    qc_help_txn_status[];
+    qc_help_txn_status[], qc_help_region[];
 
 /* Prints "quarry CMD: message" and a hint to stderr; returns QC_EXIT_USAGE. */
 int qc_usage(const char *cmd, const char *fmt, ...)
@@ -69,5 +71,21 @@ int qc_exit_for(qr_status st);
 /* Loads a scenario (pack_dir may be NULL), printing file:line:col and the
  * message on stderr when it cannot; NULL then (exit code 2 for the caller). */
 qr_scenario *qc_load_scenario(const char *path, const char *pack_dir);
+
+/* The save store of `quarry run` (store.c): qr_run's save and load
+ * callbacks over adapters/region. */
+typedef struct qc_store {
+    const qs_io *save_io, *load_io;
+    const char *save_dir, *load_dir;
+    qs_memfs *mem; /* --reload-at without --save */
+    qs_io mem_io;
+    qs_save_stats last;
+    unsigned saves;
+} qc_store;
+/* Saves go to save_dir (or to memory when reload and no save_dir); loads
+ * come from from_dir until the first save.  Returns 0 or an exit code. */
+int qc_store_open(qc_store *s, const char *save_dir, const char *from_dir, bool reload);
+void qc_store_attach(qc_store *s, qr_run_opts *ro);
+void qc_store_close(qc_store *s);
 
 #endif /* QC_H */

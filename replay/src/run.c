@@ -20,7 +20,10 @@
  * tick's canonical lines, which are kept only for ticks that have such an
  * expectation.  Optional snapshot/restore points serialise the world,
  * destroy it and rebuild it from the bytes: the output must not change,
- * which is what the determinism tests assert.
+ * which is what the determinism tests assert.  Saves and resumes go
+ * through a store the caller supplies (qr_run_opts.save/load): a resumed
+ * run starts at the save's tick and writes the same lines from there on as
+ * the straight run.
  *
  * Everything lives in a struct on the caller's stack: no globals, so runs on
  * several threads do not interact.
@@ -434,6 +437,40 @@ static qr_status snapshot_restore(const qr_scenario *sc, qk_world **w,
     return QR_OK;
 }
 
+/* A restore_at point through the caller's store: save, destroy, load. */
+static qr_status store_restore(const qr_scenario *sc, const qr_run_opts *o, qk_world **w,
+                               const qk_allocator *alloc, qr_error *err)
+{
+    qr_status st = o->save(o->store_ud, *w, err);
+    if (st)
+        return st;
+    qk_world_destroy(*w);
+    *w = NULL;
+    return o->load(o->store_ud, &sc->pack->registry, alloc, w, err);
+}
+
+/* The world a run starts from: created from the scenario, or resumed from
+ * the caller's store (which must hold this scenario's world). */
+static qr_status start_world(const qr_scenario *sc, const qr_run_opts *o, uint64_t ticks,
+                             const qk_allocator *alloc, qk_world **w, qr_error *err)
+{
+    qk_diag d = {0};
+    if (!o->resume) {
+        qk_status ks = qk_world_create(w, &sc->world, &sc->pack->registry, alloc, &d);
+        return ks == QK_OK ? QR_OK : kernel_fail(err, sc, "qk_world_create", ks, &d, 0);
+    }
+    qr_status st = o->load(o->store_ud, &sc->pack->registry, alloc, w, err);
+    if (st)
+        return st;
+    if (memcmp(qk_world_config_of(*w), &sc->world, sizeof sc->world) != 0)
+        return qr__fail(err, QR_ERR_INPUT, sc->path, 0, 0, "the save holds another world "
+                        "(its seed, generator or chunk rectangle differ from the scenario's)");
+    if (qk_world_tick(*w) > ticks)
+        return qr__fail(err, QR_ERR_INPUT, sc->path, 0, 0, "the save is at tick %" PRIu64
+                        ", past the run's %" PRIu64 " ticks", qk_world_tick(*w), ticks);
+    return QR_OK;
+}
+
 void qr_run_result_free(qr_run_result *res)
 {
     free(res->expects);
@@ -488,21 +525,39 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
     XXH3_64bits_reset(r.xxh);
     r.len = qr_header_format(sc->name, sc->hash, r.out, OUTBUF);
 
-    qk_diag d = {0};
-    qk_status ks = qk_world_create(&w, &sc->world, &sc->pack->registry, &alloc, &d);
-    if (ks != QK_OK) {
-        st = kernel_fail(err, sc, "qk_world_create", ks, &d, 0);
+    if ((o->restore_via_store && !(o->save && o->load)) || (o->resume && !o->load) ||
+        (o->n_save_at && !o->save)) {
+        st = qr__fail(err, QR_ERR_INPUT, sc->path, 0, 0, "run options: saving, resuming or "
+                      "restoring through a store needs the store's save and load");
         goto done;
     }
-    if ((st = set_workers(sc, w, pool, err)))
+    if ((st = start_world(sc, o, ticks, &alloc, &w, err)) ||
+        (st = set_workers(sc, w, pool, err)))
         goto done;
     qk_sink sink = {on_event, &r};
+    qk_diag d = {0};
+    qk_status ks;
+    uint64_t t0 = qk_world_tick(w);
     size_t in = 0, ex = 0;
-    for (uint64_t t = 0; t < ticks; t++) {
+    while (in < sc->n_inputs && sc->inputs[in].tick < t0)
+        in++;
+    for (; ex < sc->n_expects && sc->expects[ex].tick < t0; ex++) {
+        snprintf(res->expects[ex].msg, sizeof res->expects[ex].msg, "tick %" PRIu64
+                 ": before the resumed tick %" PRIu64, sc->expects[ex].tick, t0);
+        res->n_skipped++;
+    }
+    for (uint64_t t = t0; t < ticks; t++) {
         for (size_t k = 0; k < o->n_restore_at; k++)
             if (o->restore_at[k] == t) {
-                if ((st = snapshot_restore(sc, &w, &alloc, err)) ||
+                if ((st = o->restore_via_store ? store_restore(sc, o, &w, &alloc, err)
+                                               : snapshot_restore(sc, &w, &alloc, err)) ||
                     (st = set_workers(sc, w, pool, err)))
+                    goto done;
+                break;
+            }
+        for (size_t k = 0; k < o->n_save_at && o->save; k++)
+            if (o->save_at[k] == t) {
+                if ((st = o->save(o->store_ud, w, err)))
                     goto done;
                 break;
             }
@@ -532,6 +587,12 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
             goto done;
         }
     }
+    for (size_t k = 0; k < o->n_save_at && o->save; k++) /* a save after the last tick */
+        if (o->save_at[k] == ticks && ticks >= t0) {
+            if ((st = o->save(o->store_ud, w, err)))
+                goto done;
+            break;
+        }
     flush(&r);
     if (r.failed)
         st = qr__fail(err, QR_ERR_OUTPUT, sc->path, 0, 0, "writing the event stream failed");

@@ -60,7 +60,7 @@ expect_rc 2 "$Q" run x --ticks=-3
 expect_rc 2 "$Q" diff onlyone
 expect_rc 0 "$Q" --version
 has "$T/out" '^quarry [0-9]+\.[0-9]+\.[0-9]+ '
-for c in run check diff accept txn-status; do
+for c in run check diff accept txn-status region; do
     expect_rc 0 "$Q" "$c" --help
     has "$T/out" "^usage: quarry $c"
     expect_rc 0 "$Q" help "$c"
@@ -176,6 +176,73 @@ has "$T/err" "unknown option '--yaml'"
 expect_rc 2 "$Q" txn-status "$T/unknown_op.jsonl" --pack-dir "$SRC/packs" --tick 1 0 0
 has "$T/err" 'unknown_op.jsonl:2:27: unknown op'
 
+# ---- region inspect / verify ------------------------------------------------
+# Region files from the fuzz seeds (tests/fuzz/gen_region_seeds.c), without
+# their leading mode byte.  seed_mixed: region (0,0), 6 columns: generated
+# ones at (0,0) (17,2) (31,31), a 9-byte raw record at (0,1), zstd records at
+# (3,7) (2000 bytes) and (5,5); bad_record_crc: the same with (5,5) damaged.
+RS="$SRC/tests/fuzz/corpus/region"
+tail -c +2 "$RS/seed_mixed" > "$T/r.0.0.1.qr"
+expect_rc 0 "$Q" region inspect "$T/r.0.0.1.qr"
+has "$T/out" "^$T/r\\.0\\.0\\.1\\.qr: region \\(0,0\\), format 1, 6 chunks\$"
+has "$T/out" '^ +cx +cz  enc   kind +stored +raw +ratio  crc$'
+has "$T/out" '^ +0 +0  raw   generated +1 +1 +1\.00  ok$'
+has "$T/out" '^ +0 +1  raw   stored +9 +9 +1\.00  ok$'
+has "$T/out" '^ +3 +7  zstd  stored +[0-9]+ +2000 +[0-9]+\.[0-9][0-9]  ok$'
+has "$T/out" '^6 chunks: 3 generated, 0 relit, 3 stored; file 562 bytes, raw 2312 bytes, ratio 4\.11$'
+expect_rc 0 "$Q" region inspect --json "$T/r.0.0.1.qr"
+if [ "$(wc -l < "$T/out")" -eq 1 ]; then ok; else no "region inspect --json is not one line"; fi
+has "$T/out" '^\{"file":"[^"]*r\.0\.0\.1\.qr","rx":0,"rz":0,"format":1,"name_agrees":true,"chunks":\[\{"cx":0,"cz":0,"encoding":"raw","kind":"generated","stored":1,"raw":1,"ratio":1\.00,"crc":"ok"\},'
+has "$T/out" '\],"summary":\{"chunks":6,"generated":3,"relit":0,"stored":3,"bad":0,"size":562,"raw":2312,"ratio":4\.11\}\}$'
+# a damaged record: every column still listed, the bad one named, exit 1
+tail -c +2 "$RS/bad_record_crc" > "$T/r.0.0.2.qr"
+expect_rc 1 "$Q" region inspect "$T/r.0.0.2.qr"
+has "$T/out" '^ +5 +5  zstd  \? +[0-9]+ +- +-  BAD$'
+has "$T/out" '^ +31 +31  raw   generated +1 +1 +1\.00  ok$'
+has "$T/out" '^6 chunks: 3 generated, 0 relit, 2 stored, 1 BAD; '
+has "$T/err" 'r\.0\.0\.2\.qr: region \(0,0\): chunk \(5,5\): byte [0-9]+: record CRC mismatch: stored [0-9a-f]{8}, computed [0-9a-f]{8}$'
+expect_rc 1 "$Q" region inspect "$T/r.0.0.2.qr" --json
+has "$T/out" '\{"cx":5,"cz":5,"encoding":"zstd","kind":"\?","stored":[0-9]+,"raw":null,"ratio":null,"crc":"bad","error":"[^"]*record CRC mismatch[^"]*"\}'
+# the header's region against the file name's
+cp "$T/r.0.0.1.qr" "$T/r.1.0.1.qr"
+expect_rc 1 "$Q" region inspect "$T/r.1.0.1.qr"
+has "$T/err" 'r\.1\.0\.1\.qr: region \(0,0\): the file name says region \(1,0\)$'
+# unreadable file, bad header: exit 2, the error on stderr, no listing
+tail -c +2 "$RS/bad_magic" > "$T/magic.qr"
+expect_rc 2 "$Q" region inspect "$T/magic.qr"
+has "$T/err" 'magic\.qr: byte 0: not a quarry region file \(bad magic\)$'
+if [ -s "$T/out" ]; then no "region inspect listed a file it cannot parse"; else ok; fi
+tail -c +2 "$RS/bad_format_2" > "$T/future.qr"
+expect_rc 2 "$Q" region inspect "$T/future.qr"
+has "$T/err" 'future\.qr: byte 8: region format 2 is newer than this build reads \(1\)$'
+tail -c +2 "$RS/bad_truncated" > "$T/cut.qr"
+expect_rc 2 "$Q" region inspect "$T/cut.qr" --json
+has "$T/err" 'cut\.qr: region \(0,0\): chunk \(5,5\): byte [0-9]+: record of [0-9]+ bytes at byte [0-9]+ runs past the end of the file'
+expect_rc 2 "$Q" region inspect "$T/nowhere.qr"
+has "$T/err" 'nowhere\.qr: cannot read: No such file or directory$'
+# verify: no save there is exit 2 (saves themselves: the persistence tests)
+expect_rc 2 "$Q" region verify "$T/nowhere"
+# usage
+expect_rc 2 "$Q" region
+expect_rc 2 "$Q" region frob "$T/r.0.0.1.qr"
+has "$T/err" "no such subcommand 'frob'"
+expect_rc 2 "$Q" region inspect
+has "$T/err" 'inspect which file'
+expect_rc 2 "$Q" region inspect "$T/r.0.0.1.qr" "$T/r.1.0.1.qr"
+expect_rc 2 "$Q" region inspect "$T/r.0.0.1.qr" --pack x
+has "$T/err" "unknown option '--pack' for inspect"
+expect_rc 2 "$Q" region verify
+has "$T/err" 'verify which directory'
+expect_rc 2 "$Q" region verify "$T" --json
+expect_rc 2 "$Q" region verify "$T" --pack
+has "$T/err" 'option --pack needs a value'
+expect_rc 0 "$Q" region --help
+has "$T/out" '^usage: quarry region inspect FILE \[--json\]$'
+expect_rc 0 "$Q" help region
+has "$T/out" '^       quarry region verify DIR \[--pack FILE\]$'
+expect_rc 0 "$Q" help
+has "$T/out" '^  region +inspect a region file, verify a save$'
+
 # ---- light expectations: a right level passes, a wrong one and a voxel
 # outside the loaded chunks fail with a sentence (exit 1), a bad level is a
 # parse error with its position (exit 2)
@@ -238,6 +305,44 @@ has "$T/out" '^FAIL walk: line [0-9]+, tick 0: digest differs in weather'
 has "$T/out" '(the headers differ too, in scenario_hash)'
 has "$T/out" "bisect inside that tick's weather"
 cp "$W" scenarios/walk.jsonl
+
+# ---- saves: run --save-at / --from / --reload-at, region verify -----------
+S="$SRC/scenarios/persistence_parity.jsonl"
+expect_rc 2 "$Q" run "$S" --save-at 10
+has "$T/err" "--save-at needs --save DIR"
+expect_rc 2 "$Q" run "$S" --save "$T/s0"
+has "$T/err" "--save DIR needs --save-at T"
+expect_rc 2 "$Q" run "$S" --save-at x --save "$T/s0"
+expect_rc 0 "$Q" run "$S" --ticks 120 -o "$T/straight120.jsonl"
+expect_rc 0 "$Q" run "$S" --ticks 120 --save-at 100 --save "$T/s1" -o "$T/saving120.jsonl"
+if cmp -s "$T/straight120.jsonl" "$T/saving120.jsonl"; then ok; else no "saving changed the stream"; fi
+if [ -f "$T/s1/world.qw" ] && [ "$(ls "$T/s1/region" | wc -l)" -eq 4 ]; then ok; else no "save lacks world.qw or its 4 region files"; fi
+expect_rc 0 "$Q" region verify "$T/s1" --pack "$SRC/packs/default.json"
+has "$T/out" "generation 1, tick 100, 4 regions, 16 chunks .*: ok$"
+# the resumed stream is the header and the straight run's lines from tick 100
+expect_rc 0 "$Q" run "$S" --ticks 120 --from "$T/s1" -o "$T/resumed120.jsonl"
+{ head -n 1 "$T/straight120.jsonl"; grep -E '^\{"tick":(1[01][0-9])[,}]' "$T/straight120.jsonl"; } > "$T/tail120.jsonl"
+if cmp -s "$T/tail120.jsonl" "$T/resumed120.jsonl"; then ok; else no "resumed stream differs: $(cmp "$T/tail120.jsonl" "$T/resumed120.jsonl" 2>&1)"; fi
+expect_rc 0 "$Q" run "$S" --ticks 120 --reload-at 5 --reload-at 105 -o "$T/reload120.jsonl"
+if cmp -s "$T/straight120.jsonl" "$T/reload120.jsonl"; then ok; else no "--reload-at changed the stream"; fi
+# a save of another world, a save past the run, no save at all
+expect_rc 2 "$Q" run "$SRC/scenarios/torch.jsonl" --from "$T/s1"
+has "$T/err" "the save holds another world"
+expect_rc 2 "$Q" run "$S" --ticks 10 --from "$T/s1"
+has "$T/err" "the save is at tick 100, past the run's 10 ticks"
+expect_rc 2 "$Q" run "$S" --from "$T/nothing"
+has "$T/err" "nothing/world.qw"
+# a damaged record: verify names file, region and chunk (exit 1); resuming refuses (exit 2)
+cp -r "$T/s1" "$T/s2"
+f="$T/s2/region/$(ls -S "$T/s2/region" | head -n 1)" # the largest: stored records at its end
+size=$(wc -c < "$f")
+printf '\377' | dd of="$f" bs=1 seek=$((size - 20)) conv=notrunc status=none
+expect_rc 1 "$Q" region verify "$T/s2" --pack "$SRC/packs/default.json"
+has "$T/out" "r\.-?[0-9]+\.-?[0-9]+\.1\.qr: region \(-?[0-9]+,-?[0-9]+\): chunk \(-?[0-9]+,-?[0-9]+\): byte [0-9]+: record CRC mismatch"
+expect_rc 2 "$Q" run "$S" --ticks 120 --from "$T/s2"
+has "$T/err" "r\.-?[0-9]+\.-?[0-9]+\.1\.qr: region \(-?[0-9]+,-?[0-9]+\): chunk \("
+# the original save is untouched by all this
+expect_rc 0 "$Q" region verify "$T/s1"
 
 # failing expectations: check reports the line, accept refuses without --force
 printf '%s\n' '{"expect":"block","tick":40,"pos":[0,6,0],"block":"glass","note":"wrong on purpose"}' >> scenarios/walk_two.jsonl

@@ -301,6 +301,27 @@ typedef struct qr_run_opts {
     void (*on_event)(void *ud, const qk_event *ev);
     void (*on_tick)(void *ud, const qk_world *w, uint64_t tick);
     void *hook_ud;
+    /* Saves and resumes through a store the caller supplies (the CLI
+     * passes adapters/region; this library does no save I/O itself).
+     * save: called with the world between steps, before tick T runs, for
+     *       each T in save_at.
+     * load: builds a world from the store (see resume).
+     * resume: the run starts from load() instead of creating the world:
+     *       load() builds it with `alloc` and the pack's registry, at some
+     *       tick T0 (at most the run's tick count, with the scenario's
+     *       world configuration); the header is written, then ticks T0..
+     *       run.  Inputs before T0 are not applied and expectations
+     *       before T0 count as skipped.
+     * restore_via_store: restore_at ticks go through save() then load()
+     *       instead of a kernel snapshot (the output must not change). */
+    const uint64_t *save_at;
+    size_t n_save_at;
+    qr_status (*save)(void *ud, const qk_world *w, qr_error *err);
+    qr_status (*load)(void *ud, const qk_registry *reg, const qk_allocator *alloc,
+                      qk_world **out, qr_error *err);
+    void *store_ud;
+    bool resume;
+    bool restore_via_store;
 } qr_run_opts;
 
 typedef struct qr_expect_result {
