@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct qk__wbuf {
     uint8_t *p;   /* NULL: only count */
@@ -41,6 +42,13 @@ static inline void qk__put64(qk__wbuf *b, uint64_t v)
 {
     qk__put32(b, (uint32_t)v);
     qk__put32(b, (uint32_t)(v >> 32));
+}
+
+static inline void qk__put_bytes(qk__wbuf *b, const uint8_t *p, size_t n)
+{
+    if (b->p && b->len < b->cap)
+        memcpy(b->p + b->len, p, n <= b->cap - b->len ? n : b->cap - b->len);
+    b->len += n;
 }
 
 typedef struct qk__rbuf {

@@ -64,13 +64,9 @@ static bool get_slot(qk__rbuf *r, const qk_world *w, qk_slot *s)
     return qk__slot_ok(w, *s);
 }
 
-static void put_section(qk__wbuf *b, const qk__section *s)
+/* A raw (bits 16) section: its canonical form from its 4096 ids. */
+static void put_raw_section(qk__wbuf *b, const qk__section *s)
 {
-    if (s->bits == 0) { /* uniform: canonical form without expanding */
-        qk__put16(b, 1);
-        qk__put16(b, s->uniform);
-        return;
-    }
     qk_block_id ids[QK_SECTION_VOXELS];
     uint8_t present[QK_MAX_BLOCKS / 8];
     uint16_t lookup[QK_MAX_BLOCKS];
@@ -95,13 +91,30 @@ static void put_section(qk__wbuf *b, const qk__section *s)
     for (uint32_t id = 0; id < QK_MAX_BLOCKS; id++)
         if (present[id >> 3] & (1u << (id & 7)))
             qk__put16(b, (uint16_t)id);
-    if (n <= 16) {
-        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i += 2)
-            qk__put8(b, (uint8_t)(lookup[ids[i]] | lookup[ids[i + 1]] << 4));
-    } else {
-        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++)
-            qk__put8(b, (uint8_t)lookup[ids[i]]);
+    for (uint32_t i = 0; i < QK_SECTION_VOXELS; i += n <= 16 ? 2 : 1)
+        qk__put8(b, n <= 16 ? (uint8_t)(lookup[ids[i]] | lookup[ids[i + 1]] << 4)
+                            : (uint8_t)lookup[ids[i]]);
+}
+
+static void put_section(qk__wbuf *b, const qk__section *s)
+{
+    if (s->bits == 0) { /* uniform: canonical form without expanding */
+        qk__put16(b, 1);
+        qk__put16(b, s->uniform);
+        return;
     }
+    if (s->bits == 16) {
+        put_raw_section(b, s);
+        return;
+    }
+    qk_block_id pal[256];
+    uint8_t packed[QK_SECTION_VOXELS];
+    uint32_t n = qk__section_canonical(s, pal, packed);
+    qk__put16(b, (uint16_t)n);
+    for (uint32_t k = 0; k < n; k++)
+        qk__put16(b, pal[k]);
+    if (n >= 2)
+        qk__put_bytes(b, packed, n <= 16 ? QK_SECTION_VOXELS / 2 : QK_SECTION_VOXELS);
 }
 
 /* Number of distinct ids among a section's 4096. */
@@ -120,24 +133,19 @@ static uint32_t distinct_ids(const qk_block_id *ids)
     return n;
 }
 
-/* Reads one section in canonical form (see the top of this file) into ids.
- * Only the canonical form is accepted: n must be the number of distinct ids
- * the voxels really use, else restore(s) would re-snapshot to other bytes. */
-static qk_status get_section(qk__reader *rd, const qk_world *w, qk_block_id *ids)
+/* Reads one section in canonical form (see the top of snapshot.c) into a
+ * new section *out.  Only the canonical form is accepted: n must be the
+ * number of distinct ids the voxels really use, else restore(s) would
+ * re-snapshot to other bytes.  Palette sections are checked in place and
+ * copied, never expanded. */
+static qk_status get_section(qk__reader *rd, qk__mem *m, const qk_world *w, qk__section *out)
 {
     qk__rbuf *r = &rd->r;
     uint16_t n = qk__get16(r);
     if (r->bad || n == 0 || n > QK_SECTION_VOXELS)
         return qk__corrupt(rd, "section: bad distinct-id count");
-    if (n == 1) {
-        qk_block_id id = qk__get16(r);
-        if (r->bad || id >= w->block_count)
-            return qk__corrupt(rd, "section: block id outside the registry");
-        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++)
-            ids[i] = id;
-        return QK_OK;
-    }
     if (n > 256) {
+        qk_block_id ids[QK_SECTION_VOXELS];
         for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++) {
             ids[i] = qk__get16(r);
             if (r->bad || ids[i] >= w->block_count)
@@ -145,7 +153,8 @@ static qk_status get_section(qk__reader *rd, const qk_world *w, qk_block_id *ids
         }
         if (distinct_ids(ids) != n)
             return qk__corrupt(rd, "section: distinct-id count does not match its ids");
-        return QK_OK;
+        qk_status st = qk__section_fill(m, out, ids);
+        return st == QK_OK ? st : qk__fail(rd->diag, st, "section", r->pos);
     }
     qk_block_id pal[256];
     for (uint16_t k = 0; k < n; k++) {
@@ -153,18 +162,39 @@ static qk_status get_section(qk__reader *rd, const qk_world *w, qk_block_id *ids
         if (r->bad || pal[k] >= w->block_count || (k > 0 && pal[k] <= pal[k - 1]))
             return qk__corrupt(rd, "section: palette not ascending ids of the registry");
     }
-    for (uint32_t i = 0; i < QK_SECTION_VOXELS; i += n <= 16 ? 2 : 1) {
-        uint8_t v = qk__get8(r);
-        uint32_t a = n <= 16 ? (v & 15u) : v, b2 = n <= 16 ? (uint32_t)(v >> 4) : 0;
-        if (r->bad || a >= n || b2 >= n)
+    const uint8_t *packed = NULL;
+    if (n >= 2) {
+        size_t len = n <= 16 ? QK_SECTION_VOXELS / 2 : QK_SECTION_VOXELS;
+        if (r->len - r->pos < len) {
+            r->pos = r->len;
+            return qk__corrupt(rd, "section: truncated indices");
+        }
+        packed = r->p + r->pos;
+        uint8_t used[256];
+        memset(used, 0, sizeof used);
+        uint32_t top = 0;
+        if (n <= 16) {
+            for (size_t i = 0; i < len; i++) {
+                uint32_t a = packed[i] & 15u, b = packed[i] >> 4u;
+                used[a] = used[b] = 1;
+                top = a > top ? a : top;
+                top = b > top ? b : top;
+            }
+        } else {
+            for (size_t i = 0; i < len; i++) {
+                used[packed[i]] = 1;
+                top = packed[i] > top ? packed[i] : top;
+            }
+        }
+        if (top >= n)
             return qk__corrupt(rd, "section: palette index out of range");
-        ids[i] = pal[a];
-        if (n <= 16)
-            ids[i + 1] = pal[b2];
+        for (uint32_t k = 0; k < n; k++)
+            if (!used[k])
+                return qk__corrupt(rd, "section: palette lists ids no voxel uses");
+        r->pos += len;
     }
-    if (distinct_ids(ids) != n)
-        return qk__corrupt(rd, "section: palette lists ids no voxel uses");
-    return QK_OK;
+    qk_status st = qk__section_from_canonical(m, out, pal, n, packed);
+    return st == QK_OK ? st : qk__fail(rd->diag, st, "section", r->pos);
 }
 
 static qk_status get_player(qk__reader *rd, qk_world *w, qk_player_state *p, uint32_t prev_id)
@@ -414,10 +444,29 @@ void qk__put_sections(qk__wbuf *b, const qk__chunk *c)
         put_section(b, &c->sec[s]);
 }
 
-qk_status qk__get_sections(qk__reader *rd, const qk_world *w, qk_block_id *col)
+qk_status qk__get_sections(qk__reader *rd, qk_world *w, qk__section out[QK_SECTIONS])
 {
+    memset(out, 0, QK_SECTIONS * sizeof *out);
     qk_status st = QK_OK;
-    for (uint32_t s = 0; st == QK_OK && s < QK_SECTIONS; s++)
-        st = get_section(rd, w, col + (size_t)s * QK_SECTION_VOXELS);
+    uint32_t s = 0;
+    for (; st == QK_OK && s < QK_SECTIONS; s++)
+        st = get_section(rd, &w->mem, w, &out[s]);
+    if (st != QK_OK)
+        qk__free_sections(w, out);
     return st;
+}
+
+void qk__free_sections(qk_world *w, qk__section sec[QK_SECTIONS])
+{
+    for (uint32_t s = 0; s < QK_SECTIONS; s++)
+        qk__section_free(&w->mem, &sec[s]);
+}
+
+void qk__install_sections(qk_world *w, qk__chunk *c, qk__section sec[QK_SECTIONS])
+{
+    for (uint32_t s = 0; s < QK_SECTIONS; s++) {
+        qk__section_free(&w->mem, &c->sec[s]);
+        c->sec[s] = sec[s];
+    }
+    c->stale = 0xFFFF;
 }

@@ -61,7 +61,12 @@ qk_status qk__get_chunk_txns(qk__reader *rd, const qk_world *w, qk__chunk_light 
 
 /* A column's 16 sections in canonical form. */
 void qk__put_sections(qk__wbuf *b, const qk__chunk *c);
-/* Reads 16 sections into col[QK_COL_VOXELS] (worldgen.h's index order). */
-qk_status qk__get_sections(qk__reader *rd, const qk_world *w, qk_block_id *col);
+/* Reads 16 sections into new sections out[] (allocated from w's memory;
+ * on error none is held).  A column takes them with qk__install_sections
+ * (which frees its old ones and marks its digests stale), or the caller
+ * releases them with qk__free_sections. */
+qk_status qk__get_sections(qk__reader *rd, qk_world *w, qk__section out[QK_SECTIONS]);
+void qk__install_sections(qk_world *w, qk__chunk *c, qk__section sec[QK_SECTIONS]);
+void qk__free_sections(qk_world *w, qk__section sec[QK_SECTIONS]);
 
 #endif /* QK_INTERNAL_RECORD_H */

@@ -26,7 +26,6 @@
 #include <string.h>
 
 #include "record.h"
-#include "worldgen.h"
 
 static const qk__frame frame = {
     {'Q', 'K', 'W', 'O', 'R', 'L', 'D', '\n'}, 1,
@@ -92,10 +91,7 @@ void qk__load_release(qk_world *w)
 {
     if (w->load_seen)
         qk__mem_free(&w->mem, w->load_seen, w->chunk_count);
-    if (w->load_col)
-        qk__mem_free(&w->mem, w->load_col, (size_t)QK_COL_VOXELS * sizeof(qk_block_id));
     w->load_seen = NULL;
-    w->load_col = NULL;
 }
 
 
@@ -134,12 +130,8 @@ qk_status qk_load_begin(qk_world **out, const uint8_t *rec, size_t len, const qk
         st = qk__corrupt(&rd, "transaction counter below the world's generation");
     if (st == QK_OK && rd.r.pos != rd.r.len)
         st = qk__corrupt(&rd, "trailing bytes after the last player");
-    if (st == QK_OK) {
-        w->load_seen = qk__mem_zalloc(&w->mem, w->chunk_count);
-        w->load_col = qk__mem_alloc(&w->mem, (size_t)QK_COL_VOXELS * sizeof(qk_block_id));
-        if (!w->load_seen || !w->load_col)
-            st = qk__fail(diag, QK_ERR_NOMEM, "loading buffers", 0);
-    }
+    if (st == QK_OK && !(w->load_seen = qk__mem_zalloc(&w->mem, w->chunk_count)))
+        st = qk__fail(diag, QK_ERR_NOMEM, "loading buffers", 0);
     if (st != QK_OK) {
         qk_world_destroy(w);
         return st;
@@ -165,14 +157,16 @@ static qk_status load_record(qk__reader *rd, qk_world *w, qk__chunk *c, uint8_t 
         return qk__corrupt(rd, kind == QK_CHUNK_RELIT
                                    ? "relit record of a column whose blocks were edited"
                                    : "stored record of a column whose blocks were never edited");
-    if (kind == QK_CHUNK_STORED)
-        st = qk__get_sections(rd, w, w->load_col);
-    if (st == QK_OK && rd->r.pos != rd->r.len)
-        st = qk__corrupt(rd, "trailing bytes after the record");
-    if (st != QK_OK)
+    qk__section sec[QK_SECTIONS];
+    if (kind == QK_CHUNK_STORED && (st = qk__get_sections(rd, w, sec)) != QK_OK)
         return st;
-    if (kind == QK_CHUNK_STORED && (st = qk__chunk_fill(&w->mem, c, w->load_col)) != QK_OK)
-        return qk__fail(rd->diag, st, "chunk sections", rd->r.pos);
+    if (rd->r.pos != rd->r.len) {
+        if (kind == QK_CHUNK_STORED)
+            qk__free_sections(w, sec);
+        return qk__corrupt(rd, "trailing bytes after the record");
+    }
+    if (kind == QK_CHUNK_STORED)
+        qk__install_sections(w, c, sec);
     c->light.geometry_rev = l.geometry_rev;
     c->light.light_rev = l.light_rev;
     c->light.n_hist = l.n_hist;

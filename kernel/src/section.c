@@ -4,6 +4,7 @@
 #include "section.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <string.h>
 
 static size_t data_bytes(uint8_t bits)
@@ -186,5 +187,84 @@ qk_status qk__section_fill(qk__mem *m, qk__section *s, const qk_block_id *ids)
     }
     qk__section_free(m, s);
     *s = n;
+    return QK_OK;
+}
+
+uint32_t qk__section_canonical(const qk__section *s, qk_block_id pal[256], uint8_t *packed)
+{
+    assert(s->bits == 4 || s->bits == 8);
+    uint8_t used[256];
+    memset(used, 0, sizeof used);
+    size_t nbytes = data_bytes(s->bits);
+    if (s->bits == 4) {
+        for (size_t i = 0; i < nbytes; i++) {
+            used[s->data[i] & 15u] = 1;
+            used[s->data[i] >> 4] = 1;
+        }
+    } else {
+        for (size_t i = 0; i < nbytes; i++)
+            used[s->data[i]] = 1;
+    }
+    /* The used entries' old indices, sorted by id (insertion sort: at
+     * most 256, nearly sorted in practice). */
+    uint8_t order[256];
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < s->pal_len; i++) {
+        if (!used[i])
+            continue;
+        uint32_t j = k++;
+        while (j > 0 && s->palette[order[j - 1]] > s->palette[i]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = (uint8_t)i;
+    }
+    /* New index of each old one; equal ids (never made by qk__section_set,
+     * but cheap to allow) share one. */
+    uint8_t remap[256];
+    uint32_t n = 0;
+    bool identity = true;
+    for (uint32_t j = 0; j < k; j++) {
+        qk_block_id id = s->palette[order[j]];
+        if (n == 0 || pal[n - 1] != id)
+            pal[n++] = id;
+        remap[order[j]] = (uint8_t)(n - 1);
+        identity = identity && order[j] == n - 1;
+    }
+    identity = identity && n == k && n == s->pal_len;
+    if (n < 2)
+        return n;
+    uint8_t width = n <= 16 ? 4 : 8;
+    if (identity && width == s->bits) {
+        memcpy(packed, s->data, nbytes);
+        return n;
+    }
+    for (uint32_t i = 0; i < QK_SECTION_VOXELS; i += 2) {
+        uint32_t a = remap[qk__section_index_at(s->data, s->bits, i)];
+        uint32_t b = remap[qk__section_index_at(s->data, s->bits, i + 1)];
+        if (width == 4) {
+            packed[i >> 1] = (uint8_t)(a | b << 4);
+        } else {
+            packed[i] = (uint8_t)a;
+            packed[i + 1] = (uint8_t)b;
+        }
+    }
+    return n;
+}
+
+qk_status qk__section_from_canonical(qk__mem *m, qk__section *out, const qk_block_id *pal,
+                                     uint32_t n, const uint8_t *packed)
+{
+    assert(n >= 1 && n <= 256);
+    if (n == 1) {
+        *out = (qk__section){.uniform = pal[0]};
+        return QK_OK;
+    }
+    uint8_t bits = n <= 16 ? 4 : 8;
+    qk__section t;
+    if (alloc_arrays(m, &t, bits, pal, (uint16_t)n) != QK_OK)
+        return QK_ERR_NOMEM;
+    memcpy(t.data, packed, data_bytes(bits));
+    *out = t;
     return QK_OK;
 }

@@ -70,6 +70,20 @@ qk_status qk__section_set(qk__mem *m, qk__section *s, uint32_t i,
  * On QK_ERR_NOMEM the section is unchanged. */
 qk_status qk__section_fill(qk__mem *m, qk__section *s, const qk_block_id *ids);
 
+/* The canonical form of a palette section (bits 4 or 8): its n distinct
+ * ids ascending in pal[0..n), returns n; for n in 2..256 also every voxel's
+ * index into pal, packed as snapshots store it, in packed[]: 4 bits for
+ * n <= 16 (low nibble first, 2048 bytes), else 8 bits (4096 bytes).  Costs
+ * one pass over the indices (a copy when the section is already
+ * canonical), never a scan of the id space.  Not for bits 0 or 16. */
+uint32_t qk__section_canonical(const qk__section *s, qk_block_id pal[256], uint8_t *packed);
+
+/* Builds *out from a canonical form the caller has checked: n in 1..256
+ * ids ascending, and for n >= 2 packed indices below n, every one used.
+ * On QK_ERR_NOMEM *out is untouched. */
+qk_status qk__section_from_canonical(qk__mem *m, qk__section *out, const qk_block_id *pal,
+                                     uint32_t n, const uint8_t *packed);
+
 /* Writes the 4096 logical ids to out. */
 void qk__section_expand(const qk__section *s, qk_block_id *out);
 

@@ -49,7 +49,6 @@
 #include <string.h>
 
 #include "record.h"
-#include "worldgen.h"
 
 static const qk__frame frame = {
     {'Q', 'K', 'S', 'N', 'A', 'P', '\r', '\n'}, 4,
@@ -92,7 +91,7 @@ qk_status qk_snapshot_write(const qk_world *w, uint8_t *buf, size_t cap, size_t 
 /* ---- restore ---- */
 
 /* One column: key, revisions, the as-generated mark, sections. */
-static qk_status get_chunk(qk__reader *rd, qk_world *w, qk__chunk *c, qk_block_id *col)
+static qk_status get_chunk(qk__reader *rd, qk_world *w, qk__chunk *c)
 {
     int32_t cx = (int32_t)qk__get32(&rd->r), cz = (int32_t)qk__get32(&rd->r);
     if (rd->r.bad || cx != c->cx || cz != c->cz)
@@ -105,9 +104,10 @@ static qk_status get_chunk(qk__reader *rd, qk_world *w, qk__chunk *c, qk_block_i
         return qk__corrupt(rd, "chunk: bad as-generated mark");
     c->gen_known = gen != 0;
     c->gen_light = c->light.light_rev;
-    st = qk__get_sections(rd, w, col);
-    if (st == QK_OK && (st = qk__chunk_fill(&w->mem, c, col)) != QK_OK)
-        qk__fail(rd->diag, st, "chunk sections", rd->r.pos);
+    qk__section sec[QK_SECTIONS];
+    st = qk__get_sections(rd, w, sec);
+    if (st == QK_OK)
+        qk__install_sections(w, c, sec);
     return st;
 }
 
@@ -143,13 +143,8 @@ qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
         return qk__fail(diag, QK_ERR_VERSION, "snapshot was taken with another block registry", 12);
     }
     st = qk__get_state(&rd, w);
-    size_t col_bytes = (size_t)QK_COL_VOXELS * sizeof(qk_block_id);
-    qk_block_id *col = st == QK_OK ? qk__mem_alloc(&w->mem, col_bytes) : NULL;
-    if (st == QK_OK && !col)
-        st = qk__fail(diag, QK_ERR_NOMEM, "column buffer", 0);
     for (uint32_t i = 0; st == QK_OK && i < w->chunk_count; i++)
-        st = get_chunk(&rd, w, &w->chunks[i], col);
-    qk__mem_free(&w->mem, col, col_bytes);
+        st = get_chunk(&rd, w, &w->chunks[i]);
     if (st == QK_OK && rd.r.pos != rd.r.len)
         st = qk__corrupt(&rd, "trailing bytes after the last chunk");
     if (st == QK_OK) /* light is derived: the unique fixed point of the blocks */

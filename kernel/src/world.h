@@ -86,7 +86,6 @@ struct qk_world {
      * step or be saved; load_seen[i] marks columns given a record. */
     bool loading;
     uint8_t *load_seen;   /* [chunk_count] */
-    qk_block_id *load_col; /* a column of ids (QK_COL_VOXELS) */
 };
 
 /* ---- registry.c ---- */
