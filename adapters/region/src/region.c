@@ -487,7 +487,14 @@ qs_status qs_region_parse(const uint8_t *buf, size_t len, const char *name,
         free(e);
         return st;
     }
-    *out = (qs_region_info){w.rx, w.rz, QS_REGION_FORMAT, n, e};
+    /* One decompression context for all its records: ZSTD_decompress
+     * would allocate and initialise one per record. */
+    *out = (qs_region_info){w.rx, w.rz, QS_REGION_FORMAT, n, e, ZSTD_createDCtx()};
+    if (!out->zstd) {
+        free(e);
+        memset(out, 0, sizeof *out);
+        return fail_at(&w, QS_ERR_NOMEM, false, 0, "out of memory");
+    }
     return QS_OK;
 }
 
@@ -496,6 +503,7 @@ void qs_region_info_free(qs_region_info *ri)
     if (!ri)
         return;
     free(ri->e);
+    ZSTD_freeDCtx(ri->zstd);
     memset(ri, 0, sizeof *ri);
 }
 
@@ -504,8 +512,8 @@ void qs_region_info_free(qs_region_info *ri)
 /* ===================================================================== */
 
 /* One zstd frame with its content size, exactly `stored` bytes long. */
-static qs_status decode_zstd(where *w, const qs_region_entry *e, const uint8_t *src,
-                             uint8_t *out, size_t *out_len)
+static qs_status decode_zstd(where *w, ZSTD_DCtx *dctx, const qs_region_entry *e,
+                             const uint8_t *src, uint8_t *out, size_t *out_len)
 {
     unsigned long long size = ZSTD_getFrameContentSize(src, e->stored);
     if (size == ZSTD_CONTENTSIZE_ERROR)
@@ -521,7 +529,8 @@ static qs_status decode_zstd(where *w, const qs_region_entry *e, const uint8_t *
     if (frame != e->stored)
         return CORRUPT(w, (uint64_t)e->offset + frame,
                        "zstd frame of %zu bytes, %" PRIu32 " are stored", frame, e->stored);
-    size_t got = ZSTD_decompress(out, (size_t)size, src, e->stored);
+    size_t got = dctx ? ZSTD_decompressDCtx(dctx, out, (size_t)size, src, e->stored)
+                      : ZSTD_decompress(out, (size_t)size, src, e->stored);
     if (ZSTD_isError(got) && ZSTD_getErrorCode(got) == ZSTD_error_memory_allocation)
         return fail_at(w, QS_ERR_NOMEM, false, 0, "zstd: out of memory");
     if (ZSTD_isError(got))
@@ -562,7 +571,7 @@ qs_status qs_region_record(const qs_region_info *ri, const uint8_t *buf, size_t 
                        "record CRC mismatch: stored %08" PRIx32 ", computed %08" PRIx32, e->crc,
                        crc);
     if (e->encoding == QS_ENC_ZSTD)
-        return decode_zstd(&w, e, src, out, out_len);
+        return decode_zstd(&w, ri->zstd, e, src, out, out_len);
     if (e->encoding != QS_ENC_RAW)
         return CORRUPT(&w, e->offset, "unknown encoding %u", e->encoding);
     if (e->stored > QK_CHUNK_RECORD_MAX)

@@ -195,6 +195,7 @@ typedef struct qs_region_info {
     uint32_t format;
     uint32_t n;
     qs_region_entry *e; /* n entries in key order (cx, then cz), malloc'd */
+    void *zstd;         /* the records' decompression context (internal) */
 } qs_region_info;
 
 /* Parses and checks a region file's header and index (magic, format,
