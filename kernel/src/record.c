@@ -170,27 +170,25 @@ static qk_status get_section(qk__reader *rd, qk__mem *m, const qk_world *w, qk__
             return qk__corrupt(rd, "section: truncated indices");
         }
         packed = r->p + r->pos;
-        uint8_t used[256];
-        memset(used, 0, sizeof used);
-        uint32_t top = 0;
+        /* Every index below n and every entry used: a bit per entry. */
+        uint64_t used[4] = {0, 0, 0, 0};
         if (n <= 16) {
-            for (size_t i = 0; i < len; i++) {
-                uint32_t a = packed[i] & 15u, b = packed[i] >> 4u;
-                used[a] = used[b] = 1;
-                top = a > top ? a : top;
-                top = b > top ? b : top;
-            }
+            uint32_t mask = 0;
+            for (size_t i = 0; i < len; i++)
+                mask |= 1u << (packed[i] & 15u) | 1u << (packed[i] >> 4u);
+            used[0] = mask;
         } else {
-            for (size_t i = 0; i < len; i++) {
-                used[packed[i]] = 1;
-                top = packed[i] > top ? packed[i] : top;
-            }
+            for (size_t i = 0; i < len; i++)
+                used[packed[i] >> 6] |= 1ull << (packed[i] & 63u);
         }
-        if (top >= n)
-            return qk__corrupt(rd, "section: palette index out of range");
-        for (uint32_t k = 0; k < n; k++)
-            if (!used[k])
+        for (uint32_t k = 0; k < 4; k++) {
+            uint32_t lo = 64 * k, hi = lo + 64; /* entries [lo, hi) */
+            uint64_t want = n >= hi ? ~0ull : n > lo ? (1ull << (n - lo)) - 1 : 0;
+            if (used[k] & ~want)
+                return qk__corrupt(rd, "section: palette index out of range");
+            if (used[k] != want)
                 return qk__corrupt(rd, "section: palette lists ids no voxel uses");
+        }
         r->pos += len;
     }
     qk_status st = qk__section_from_canonical(m, out, pal, n, packed);
