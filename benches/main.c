@@ -33,6 +33,7 @@ static const struct {
     {"chunk_memory", qb_chunk_memory},
     {"snapshot", qb_snapshot},
     {"light", qb_light},
+    {"persist", qb_persist},
     {"rules", qb_rules},
 };
 #define N_BENCHES (sizeof benches / sizeof benches[0])
