@@ -19,7 +19,7 @@
 const char qc_help_run[] =
     "usage: quarry run SCENARIO [-o FILE] [--ticks N] [--pack-dir DIR] [--restore-at T]...\n"
     "                  [--threads N] [--save-at T]... [--save DIR] [--from DIR]\n"
-    "                  [--reload-at T]...\n"
+    "                  [--reload-at T]... [--salvage]\n"
     "\n"
     "Replays SCENARIO and writes its canonical event stream to stdout, or to FILE\n"
     "(atomically: FILE appears only if the whole run succeeds).\n"
@@ -38,6 +38,9 @@ const char qc_help_run[] =
     "  --from DIR       resume from the save in DIR: the stream has the header,\n"
     "                   then the events from the save's tick on, the same lines\n"
     "                   as the straight run's; expect lines before it are skipped\n"
+    "  --salvage        with --from: load a damaged save anyway; each bad region\n"
+    "                   file or column is reported on stderr and comes back as\n"
+    "                   generated (the stream then differs from the straight run)\n"
     "  --reload-at T    before tick T, save the world, destroy it and load it\n"
     "                   back (through --save DIR, else in memory); repeatable;\n"
     "                   the output must not change\n"
@@ -61,6 +64,7 @@ int qc_cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *out = NULL, *pack_dir = NULL, *v;
     const char *save_dir = NULL, *from_dir = NULL;
+    bool salvage = false;
     uint64_t ticks = 0, restore[MAX_RESTORE], reload[MAX_RESTORE], save_at[MAX_RESTORE];
     size_t nrestore = 0, nreload = 0, nsave = 0;
     unsigned threads = 1;
@@ -85,6 +89,8 @@ int qc_cmd_run(int argc, char **argv)
         } else if ((m = qc_opt("run", argc, argv, &i, "--save", &v)) != 0) {
             if (m < 0) return QC_EXIT_USAGE;
             save_dir = v;
+        } else if (strcmp(argv[i], "--salvage") == 0) {
+            salvage = true;
         } else if ((m = qc_opt("run", argc, argv, &i, "--from", &v)) != 0) {
             if (m < 0) return QC_EXIT_USAGE;
             from_dir = v;
@@ -107,6 +113,8 @@ int qc_cmd_run(int argc, char **argv)
         return qc_usage("run", "--save DIR needs --save-at T (or --reload-at T)");
     if (nrestore && nreload)
         return qc_usage("run", "--restore-at and --reload-at cannot be mixed");
+    if (salvage && !from_dir)
+        return qc_usage("run", "--salvage goes with --from DIR");
 
     qr_scenario *sc = qc_load_scenario(scenario, pack_dir);
     if (!sc)
@@ -136,6 +144,7 @@ int qc_cmd_run(int argc, char **argv)
         qr_scenario_free(sc);
         return rc;
     }
+    store.salvage = salvage;
     if (save_dir || from_dir || nreload) {
         qc_store_attach(&store, &ro);
         ro.save_at = save_at;

@@ -81,6 +81,8 @@ typedef struct qc_store {
     qs_io mem_io;
     qs_save_stats last;
     unsigned saves;
+    bool salvage;    /* --salvage: load what is good, report the rest */
+    size_t salvaged; /* problems reported by salvaging loads */
 } qc_store;
 /* Saves go to save_dir (or to memory when reload and no save_dir); loads
  * come from from_dir until the first save.  Returns 0 or an exit code. */

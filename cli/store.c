@@ -5,7 +5,9 @@
  * Saves go to one directory through one qs_io (the real file system, or an
  * in-memory one for --reload-at without --save).  Loads come from the
  * --from directory until the first save, then from the save directory, so
- * a reload always reads back what was just written.
+ * a reload always reads back what was just written.  With --salvage a
+ * damaged save still loads: each bad region file or column is reported on
+ * stderr and comes back as generated.
  */
 #include <stdio.h>
 #include <string.h>
@@ -44,9 +46,16 @@ static qr_status store_load(void *ud, const qk_registry *reg, const qk_allocator
 {
     qc_store *s = ud;
     qs_error e;
-    if (qs_load(s->load_io, s->load_dir, reg, alloc, false, out, NULL, &e) != QS_OK)
-        return fail(err, &e);
-    return QR_OK;
+    qs_report rep = {NULL, 0, 0};
+    qs_status st = qs_load(s->load_io, s->load_dir, reg, alloc, s->salvage, out, &rep, &e);
+    for (size_t i = 0; i < rep.n; i++) {
+        char msg[1024];
+        qs_error_format(&rep.v[i], msg, sizeof msg);
+        fprintf(stderr, "quarry run: salvaged (the column comes back as generated): %s\n", msg);
+    }
+    s->salvaged += rep.n;
+    qs_report_free(&rep);
+    return st == QS_OK ? QR_OK : fail(err, &e);
 }
 
 int qc_store_open(qc_store *s, const char *save_dir, const char *from_dir, bool reload)

@@ -341,6 +341,11 @@ expect_rc 1 "$Q" region verify "$T/s2" --pack "$SRC/packs/default.json"
 has "$T/out" "r\.-?[0-9]+\.-?[0-9]+\.1\.qr: region \(-?[0-9]+,-?[0-9]+\): chunk \(-?[0-9]+,-?[0-9]+\): byte [0-9]+: record CRC mismatch"
 expect_rc 2 "$Q" run "$S" --ticks 120 --from "$T/s2"
 has "$T/err" "r\.-?[0-9]+\.-?[0-9]+\.1\.qr: region \(-?[0-9]+,-?[0-9]+\): chunk \("
+# salvage loads the rest and names what it could not keep
+expect_rc 0 "$Q" run "$S" --ticks 120 --from "$T/s2" --salvage
+has "$T/err" "salvaged \(the column comes back as generated\): .*r\.-?[0-9]+\.-?[0-9]+\.1\.qr: region \(-?[0-9]+,-?[0-9]+\): chunk \("
+expect_rc 2 "$Q" run "$S" --salvage
+has "$T/err" "--salvage goes with --from DIR"
 # the original save is untouched by all this
 expect_rc 0 "$Q" region verify "$T/s1"
 
