@@ -50,6 +50,41 @@ qk_status qk__open_frame(qk__reader *rd, const uint8_t *buf, size_t len, const q
     return QK_OK;
 }
 
+qk_status qk__open_world(qk__reader *rd, const uint8_t *buf, size_t len, const qk__frame *f,
+                         qk__make_world make, const qk_registry *reg,
+                         const qk_allocator *alloc, qk_world **out)
+{
+    *out = NULL;
+    qk_world_config cfg;
+    uint64_t reg_hash;
+    uint32_t block_count;
+    qk_status st = qk__open_frame(rd, buf, len, f);
+    if (st == QK_OK)
+        st = qk__get_config(rd, &cfg, &reg_hash, &block_count);
+    if (st != QK_OK)
+        return st;
+    uint64_t cfg_end = rd->r.pos;
+    qk_world *w;
+    st = make(&w, &cfg, reg, alloc, rd->diag);
+    if (st != QK_OK) { /* the configuration was refused: the bytes are bad */
+        if (rd->diag && st != QK_ERR_NOMEM) {
+            rd->diag->code = st = QK_ERR_CORRUPT;
+            rd->diag->offset = cfg_end;
+        }
+        return st;
+    }
+    if (w->registry_hash != reg_hash || w->block_count != block_count)
+        st = qk__fail(rd->diag, QK_ERR_VERSION, f->other_registry, 12);
+    if (st == QK_OK)
+        st = qk__get_state(rd, w);
+    if (st != QK_OK) {
+        qk_world_destroy(w);
+        return st;
+    }
+    *out = w;
+    return QK_OK;
+}
+
 static void put_slot(qk__wbuf *b, qk_slot s)
 {
     qk__put16(b, s.item);

@@ -28,7 +28,7 @@ qk_status qk__corrupt(qk__reader *rd, const char *what);
 typedef struct qk__frame {
     uint8_t magic[8];
     uint32_t format;
-    const char *too_short, *bad_magic, *bad_format, *bad_sum;
+    const char *too_short, *bad_magic, *bad_format, *bad_sum, *other_registry;
 } qk__frame;
 
 void qk__put_frame_head(qk__wbuf *b, const qk__frame *f);
@@ -39,6 +39,18 @@ qk_status qk__put_frame_end(qk__wbuf *b, uint8_t *buf, size_t cap, size_t *writt
 /* Checks magic, format (QK_ERR_VERSION) and checksum of buf[0..len) and
  * leaves rd reading the body (the checksum excluded). */
 qk_status qk__open_frame(qk__reader *rd, const uint8_t *buf, size_t len, const qk__frame *f);
+
+/* Opens a framed record whose body starts with the configuration and
+ * state records, builds its world with `make` (qk__world_alloc: columns
+ * empty; qk_world_create: every column generated), checks the registry
+ * (QK_ERR_VERSION) and reads the state into it.  rd is left after the
+ * state; on error nothing is held and *out is NULL. */
+typedef qk_status (*qk__make_world)(qk_world **out, const qk_world_config *cfg,
+                                    const qk_registry *reg, const qk_allocator *alloc,
+                                    qk_diag *diag);
+qk_status qk__open_world(qk__reader *rd, const uint8_t *buf, size_t len, const qk__frame *f,
+                         qk__make_world make, const qk_registry *reg,
+                         const qk_allocator *alloc, qk_world **out);
 
 /* Registry hash and block count, then the configuration as the caller
  * gave it (zeros included). */

@@ -30,7 +30,8 @@
 static const qk__frame frame = {
     {'Q', 'K', 'W', 'O', 'R', 'L', 'D', '\n'}, 1,
     "shorter than a world record", "not a quarry world record (bad magic)",
-    "unsupported world record format", "world record checksum mismatch"};
+    "unsupported world record format", "world record checksum mismatch",
+    "the save was made with another block registry"};
 
 static void put_world(const qk_world *w, qk__wbuf *b)
 {
@@ -101,32 +102,13 @@ qk_status qk_load_begin(qk_world **out, const uint8_t *rec, size_t len, const qk
     if (!out)
         return qk__fail(diag, QK_ERR_INVALID, "out is required", 0);
     *out = NULL;
-    qk__reader rd = {{rec, len, 0, 0}, diag};
-    qk_world_config cfg;
-    uint64_t reg_hash;
-    uint32_t block_count;
-    qk_status st = qk__open_frame(&rd, rec, len, &frame);
-    if (st == QK_OK)
-        st = qk__get_config(&rd, &cfg, &reg_hash, &block_count);
+    qk__reader rd = {{NULL, 0, 0, 0}, diag};
+    qk_world *w;
+    qk_status st = qk__open_world(&rd, rec, len, &frame, qk_world_create, reg, alloc, &w);
     if (st != QK_OK)
         return st;
-    uint64_t cfg_end = rd.r.pos;
-    qk_world *w;
-    st = qk_world_create(&w, &cfg, reg, alloc, diag);
-    if (st != QK_OK) {
-        if (diag && st != QK_ERR_NOMEM) {
-            diag->code = st = QK_ERR_CORRUPT;
-            diag->offset = cfg_end;
-        }
-        return st;
-    }
-    if (w->registry_hash != reg_hash || w->block_count != block_count) {
-        qk_world_destroy(w);
-        return qk__fail(diag, QK_ERR_VERSION, "the save was made with another block registry", 12);
-    }
-    st = qk__get_state(&rd, w);
     /* Creation took transaction ids 1..chunk_count; the record goes on from there. */
-    if (st == QK_OK && w->next_txn <= w->chunk_count)
+    if (w->next_txn <= w->chunk_count)
         st = qk__corrupt(&rd, "transaction counter below the world's generation");
     if (st == QK_OK && rd.r.pos != rd.r.len)
         st = qk__corrupt(&rd, "trailing bytes after the last player");

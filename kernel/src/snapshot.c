@@ -53,7 +53,8 @@
 static const qk__frame frame = {
     {'Q', 'K', 'S', 'N', 'A', 'P', '\r', '\n'}, 4,
     "shorter than a snapshot header", "not a quarry snapshot (bad magic)",
-    "unsupported snapshot format", "checksum mismatch"};
+    "unsupported snapshot format", "checksum mismatch",
+    "snapshot was taken with another block registry"};
 
 static void put_all(const qk_world *w, qk__wbuf *b)
 {
@@ -119,30 +120,10 @@ qk_status qk_world_restore(qk_world **out, const uint8_t *buf, size_t len,
         return qk__fail(diag, QK_ERR_INVALID, "out is required", 0);
     *out = NULL;
     qk__reader rd = {{NULL, 0, 0, 0}, diag};
-    qk_status st = qk__open_frame(&rd, buf, len, &frame);
-    if (st != QK_OK)
-        return st;
-    uint64_t reg_hash;
-    uint32_t block_count;
-    qk_world_config cfg;
-    st = qk__get_config(&rd, &cfg, &reg_hash, &block_count);
-    if (st != QK_OK)
-        return st;
-    uint64_t cfg_end = rd.r.pos;
     qk_world *w;
-    st = qk__world_alloc(&w, &cfg, reg, alloc, diag);
-    if (st != QK_OK) {
-        if (diag && st != QK_ERR_NOMEM) {
-            diag->code = st = QK_ERR_CORRUPT;
-            diag->offset = cfg_end;
-        }
+    qk_status st = qk__open_world(&rd, buf, len, &frame, qk__world_alloc, reg, alloc, &w);
+    if (st != QK_OK)
         return st;
-    }
-    if (w->registry_hash != reg_hash || w->block_count != block_count) {
-        qk_world_destroy(w);
-        return qk__fail(diag, QK_ERR_VERSION, "snapshot was taken with another block registry", 12);
-    }
-    st = qk__get_state(&rd, w);
     for (uint32_t i = 0; st == QK_OK && i < w->chunk_count; i++)
         st = get_chunk(&rd, w, &w->chunks[i]);
     if (st == QK_OK && rd.r.pos != rd.r.len)
