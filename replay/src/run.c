@@ -34,30 +34,9 @@
 
 #include <xxhash.h>
 
-#include "internal.h"
+#include "run_internal.h"
 
 #define OUTBUF (64u * 1024u)
-
-typedef struct counting {
-    size_t cur, peak;
-} counting;
-
-static void *count_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    counting *c = ud;
-    if (nsize == 0) {
-        free(ptr);
-        c->cur -= ptr ? osize : 0;
-        return NULL;
-    }
-    void *p = realloc(ptr, nsize);
-    if (!p)
-        return NULL;
-    c->cur = c->cur - (ptr ? osize : 0) + nsize;
-    if (c->cur > c->peak)
-        c->peak = c->cur;
-    return p;
-}
 
 typedef struct runner {
     const qr_scenario *sc;
@@ -68,9 +47,7 @@ typedef struct runner {
     size_t len;
     bool failed; /* the write callback refused */
     bool capture;
-    char *cap;   /* canonical lines of the current tick, when capturing */
-    size_t cap_len, cap_cap;
-    bool cap_nomem;
+    qr__capture cap; /* canonical lines of the current tick, when capturing */
 } runner;
 
 static void flush(runner *r)
@@ -90,23 +67,8 @@ static void on_event(void *ud, const qk_event *ev)
     if (OUTBUF - r->len < QR_EVENT_LINE_MAX)
         flush(r);
     size_t n = qr_event_format(r->sc->pack, ev, r->out + r->len);
-    if (r->capture) {
-        if (r->cap_len + n + 1 > r->cap_cap) {
-            size_t nc = (r->cap_cap ? r->cap_cap * 2 : 4096) + n;
-            char *nb = realloc(r->cap, nc);
-            if (!nb) {
-                r->cap_nomem = true;
-            } else {
-                r->cap = nb;
-                r->cap_cap = nc;
-            }
-        }
-        if (r->cap_len + n + 1 <= r->cap_cap) {
-            memcpy(r->cap + r->cap_len, r->out + r->len, n);
-            r->cap_len += n;
-            r->cap[r->cap_len] = 0;
-        }
-    }
+    if (r->capture)
+        qr__capture_add(&r->cap, r->out + r->len, n);
     r->len += n;
     r->res->events++;
     if (r->o->on_event)
@@ -139,10 +101,10 @@ static void check_event(runner *r, const qr_expect *e, qr_expect_result *out)
     json_t *match = json_loads(e->match, 0, NULL);
     size_t count = 0;
     bool found = false;
-    for (size_t i = 0; match && i < r->cap_len;) {
-        const char *nl = memchr(r->cap + i, '\n', r->cap_len - i);
-        size_t n = nl ? (size_t)(nl - (r->cap + i)) : r->cap_len - i;
-        if (!found && event_matches(r->cap + i, n, match))
+    for (size_t i = 0; match && i < r->cap.len;) {
+        const char *nl = memchr(r->cap.p + i, '\n', r->cap.len - i);
+        size_t n = nl ? (size_t)(nl - (r->cap.p + i)) : r->cap.len - i;
+        if (!found && event_matches(r->cap.p + i, n, match))
             found = true;
         count++;
         i += n + 1;
@@ -155,7 +117,7 @@ static void check_event(runner *r, const qr_expect *e, qr_expect_result *out)
     else
         snprintf(out->msg, sizeof out->msg, "tick %" PRIu64 ": no event matches %.200s "
                  "(%zu events that tick)%s", e->tick, e->match, count,
-                 r->cap_nomem ? " [out of memory while capturing]" : "");
+                 r->cap.nomem ? " [out of memory while capturing]" : "");
 }
 
 static void check_block(runner *r, qk_world *w, const qr_expect *e, qr_expect_result *out)
@@ -485,26 +447,17 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
     memset(res, 0, sizeof *res);
     uint64_t ticks = o->ticks ? o->ticks : sc->ticks;
     runner r = {.sc = sc, .o = o, .res = res};
-    counting cnt = {0, 0};
-    qk_allocator alloc = {count_alloc, &cnt};
+    qr__counting cnt = {0, 0};
+    qk_allocator alloc = {qr__count_alloc, &cnt};
     qk_world *w = NULL;
-    qk_input *scratch = NULL;
+    qr__feed feed = {0};
     qr_pool *pool = NULL;
     qr_status st = QR_OK;
 
-    /* The largest group of inputs sharing a tick sizes the scratch array. */
-    size_t maxgroup = 1;
-    for (size_t i = 0, j; i < sc->n_inputs; i = j) {
-        for (j = i; j < sc->n_inputs && sc->inputs[j].tick == sc->inputs[i].tick; j++)
-            ;
-        if (j - i > maxgroup)
-            maxgroup = j - i;
-    }
     res->expects = calloc(sc->n_expects ? sc->n_expects : 1, sizeof *res->expects);
     r.out = malloc(OUTBUF);
     r.xxh = XXH3_createState();
-    scratch = malloc(maxgroup * sizeof *scratch);
-    if (!res->expects || !r.out || !r.xxh || !scratch) {
+    if (!res->expects || !r.out || !r.xxh || qr__feed_init(&feed, sc) != QR_OK) {
         st = qr__fail(err, QR_ERR_NOMEM, sc->path, 0, 0, "out of memory");
         goto done;
     }
@@ -538,9 +491,8 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
     qk_diag d = {0};
     qk_status ks;
     uint64_t t0 = qk_world_tick(w);
-    size_t in = 0, ex = 0;
-    while (in < sc->n_inputs && sc->inputs[in].tick < t0)
-        in++;
+    size_t ex = 0;
+    qr__feed_skip(&feed, t0);
     for (; ex < sc->n_expects && sc->expects[ex].tick < t0; ex++) {
         snprintf(res->expects[ex].msg, sizeof res->expects[ex].msg, "tick %" PRIu64
                  ": before the resumed tick %" PRIu64, sc->expects[ex].tick, t0);
@@ -561,17 +513,14 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
                     goto done;
                 break;
             }
-        size_t n = 0;
-        while (in < sc->n_inputs && sc->inputs[in].tick == t)
-            scratch[n++] = sc->inputs[in++];
+        size_t n = qr__feed_tick(&feed, t);
         r.capture = false;
         for (size_t k = ex; k < sc->n_expects && sc->expects[k].tick == t; k++)
             if (sc->expects[k].kind == QR_EXPECT_EVENT)
                 r.capture = true;
-        r.cap_len = 0;
-        r.cap_nomem = false;
+        qr__capture_clear(&r.cap);
         d = (qk_diag){0};
-        ks = qk_step(w, scratch, n, &sink, &d);
+        ks = qk_step(w, feed.scratch, n, &sink, &d);
         if (ks != QK_OK) {
             st = kernel_fail(err, sc, "qk_step", ks, &d, t);
             goto done;
@@ -610,7 +559,7 @@ done:
     qr_pool_free(pool); /* after the world: it used the pool to the end */
     XXH3_freeState(r.xxh);
     free(r.out);
-    free(r.cap);
-    free(scratch);
+    qr__capture_free(&r.cap);
+    qr__feed_free(&feed);
     return st;
 }
