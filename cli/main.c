@@ -19,6 +19,8 @@ static const qc_command commands[] = {
     {"run", qc_cmd_run, qc_help_run, "replay a scenario, write its event stream"},
     {"check", qc_cmd_check, qc_help_check, "replay scenarios, compare with their goldens"},
     {"diff", qc_cmd_diff, qc_help_diff, "first difference between two event streams"},
+    {"bisect", qc_cmd_bisect, qc_help_bisect,
+     "first divergence of two runs: tick, subsystem, chunk, voxel"},
     {"accept", qc_cmd_accept, qc_help_accept, "write goldens and update the manifest"},
     {"txn-status", qc_cmd_txn_status, qc_help_txn_status,
      "a chunk column's edit transactions after a tick"},

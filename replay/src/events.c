@@ -339,8 +339,8 @@ size_t qr_event_format(const qr_pack *pack, const qk_event *ev, char *buf)
 
 /* ---- header and schema ------------------------------------------------- */
 
-/* JSON string with minimal escaping: '"', '\\' and control characters. */
-static size_t put_escaped(char *buf, size_t cap, size_t n, const char *s)
+/* JSON string with minimal escaping (internal.h). */
+size_t qr__json_escape(char *buf, size_t cap, size_t n, const char *s)
 {
     static const char hx[] = "0123456789abcdef";
     for (; *s; s++) {
@@ -411,12 +411,12 @@ size_t qr_header_format(const char *scenario_name, uint64_t scenario_hash, char 
 {
     char hx[17];
     size_t n = put_lit(buf, cap, 0, "{\"quarry\":\"events\",\"format\":1,\"kernel\":\"");
-    n = put_escaped(buf, cap, n, QK_VERSION_STRING);
+    n = qr__json_escape(buf, cap, n, QK_VERSION_STRING);
     n = put_lit(buf, cap, n, "\",\"schema\":\"");
     qr_hex64(qr_schema_hash(), hx);
     n = put_lit(buf, cap, n, hx);
     n = put_lit(buf, cap, n, "\",\"scenario\":\"");
-    n = put_escaped(buf, cap, n, scenario_name);
+    n = qr__json_escape(buf, cap, n, scenario_name);
     n = put_lit(buf, cap, n, "\",\"scenario_hash\":\"");
     qr_hex64(scenario_hash, hx);
     n = put_lit(buf, cap, n, hx);

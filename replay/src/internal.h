@@ -120,4 +120,9 @@ void qr__lines_free(qr__lines *r);
 #define QR__EVENT_KEYS_MAX 16
 size_t qr__event_keys(const char *type_name, const char **keys, size_t cap);
 
+/* Appends s as the inside of a JSON string (minimal escaping: '"', '\\'
+ * and control characters) to buf at offset n, writing only below cap - 1
+ * (no NUL).  Returns the offset after it, as if cap were unlimited. */
+size_t qr__json_escape(char *buf, size_t cap, size_t n, const char *s);
+
 #endif /* QR_INTERNAL_H */

@@ -366,5 +366,43 @@ expect_rc 2 "$Q" check
 has "$T/err" 'unknown_op.jsonl:2:27: unknown op'
 has "$T/out" '^1 passed, 2 failed$'
 
+# ---- bisect: exit codes, the summary, the --json shape -----------------
+B="$T/bisect"
+mkdir -p "$B"
+BS="$SRC/scenarios/torch.jsonl"
+sed 's/"pos":\[-8,6,5\],"face"/"pos":[-8,6,6],"face"/' "$BS" > "$B/torch_moved.jsonl"
+expect_rc 0 "$Q" bisect "$BS" "$BS"
+has "$T/out" '^no divergence in 80 ticks$'
+expect_rc 1 "$Q" bisect "$BS" "$B/torch_moved.jsonl" --pack-dir "$SRC/packs"
+has "$T/out" '^first divergence at tick 2 in blocks,light, chunk \(-1,0\), voxel \(-8,7,5\): block torch vs air; [0-9,]+ later differences follow from it$'
+expect_rc 1 "$Q" bisect "$BS" "$B/torch_moved.jsonl" --pack-dir "$SRC/packs" --json
+has "$T/out" '^\{"found":true,"tick":2,"subsystems":\["blocks","light"\],"chunk":\[-1,0\],"voxel":\[-8,7,5\],"player":null,"field":"block","a":"torch","b":"air","event_line":1,"event_a":"\{\\"tick\\":2,.*"later_differences":[0-9]+,"ticks_compared":80,"descended":true\}$'
+expect_rc 0 "$Q" bisect "$BS" "$B/torch_moved.jsonl" --pack-dir "$SRC/packs" --ticks 2
+expect_rc 0 "$Q" bisect "$BS" --against "$SRC/golden/torch.events.jsonl"
+expect_rc 1 "$Q" bisect "$B/torch_moved.jsonl" --against "$SRC/golden/torch.events.jsonl" --pack-dir "$SRC/packs"
+has "$T/out" '^first divergence at tick 2 in blocks,light; [0-9,]+ later differences follow from it$'
+has "$T/out" 'no column, voxel or field descent'
+expect_rc 1 "$Q" run "$B/torch_moved.jsonl" --pack-dir "$SRC/packs" -o "$B/moved.events.jsonl" # its expect lines fail
+expect_rc 1 "$Q" bisect "$SRC/golden/torch.events.jsonl" "$B/moved.events.jsonl" --json
+has "$T/out" '^\{"found":true,"tick":2,"subsystems":\["blocks","light"\],"chunk":null,"voxel":null,.*"ticks_compared":80,"descended":false\}$'
+expect_rc 0 "$Q" bisect "$SRC/golden/torch.events.jsonl" "$SRC/golden/torch.events.jsonl"
+# bad usage and bad input: exit 2
+expect_rc 2 "$Q" bisect "$BS"
+expect_rc 2 "$Q" bisect "$BS" "$BS" "$BS"
+expect_rc 2 "$Q" bisect "$BS" "$SRC/golden/torch.events.jsonl"
+has "$T/err" 'give two of a kind'
+expect_rc 2 "$Q" bisect "$BS" "$BS" --ticks 0
+expect_rc 2 "$Q" bisect "$BS" --against "$BS"
+has "$T/err" 'torch.jsonl:1:1: not an event stream'
+expect_rc 2 "$Q" bisect "$BS" "$B/nothing.jsonl"
+head -n 3 "$SRC/golden/torch.events.jsonl" > "$B/cut.events.jsonl"
+printf '%s\n' '{"tick":0,"type":"digest","blocks":"zz"}' >> "$B/cut.events.jsonl"
+expect_rc 2 "$Q" bisect "$SRC/golden/torch.events.jsonl" "$B/cut.events.jsonl"
+has "$T/err" 'cut.events.jsonl:4:[0-9]+: digest line: "blocks" must be 16 lowercase hex digits'
+expect_rc 2 "$Q" bisect "$T/unknown_op.jsonl" "$BS" --pack-dir "$SRC/packs"
+has "$T/err" 'unknown_op.jsonl:2:27: unknown op'
+expect_rc 0 "$Q" help bisect
+has "$T/out" '^usage: quarry bisect A B'
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

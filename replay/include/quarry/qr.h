@@ -403,6 +403,90 @@ size_t qr_diff_summary(const qr_diff *d, const char *name_a, const char *name_b,
                        char *buf, size_t cap);
 
 /* ===================================================================== */
+/* Bisecting a divergence                                                */
+/* ===================================================================== */
+
+/* Where two runs part, narrowed as far as the inputs allow.  Two scenarios
+ * (qr_bisect_runs) are stepped in lockstep in this process: at the first
+ * tick whose chain differs the bisector compares the subsystem digests and
+ * descends into the first differing subsystem in qk_subsys order: blocks
+ * and light to the first differing column (qk_chunk_digest, key order) and
+ * voxel (y, then z, then x), entities and inventory to the first differing
+ * player and field, time and weather to the differing clock field.  Two
+ * event streams (qr_bisect_streams) hold only digests: the tick and the
+ * subsystems, no descent (descended is false).  Either way the differing
+ * (tick, subsystem) digest pairs after the root are counted: they follow
+ * from it.  Text fields are NUL-terminated and cut to fit. */
+typedef struct qr_divergence {
+    bool found;             /* the runs differ (the rest is meaningful) */
+    bool descended;         /* worlds were compared below the digests */
+    uint64_t tick;          /* the first tick whose chain differs */
+    uint64_t ticks_compared;/* ticks stepped (runs) or digest pairs read */
+    char subsystems[96];    /* differing subsystems at `tick`, qk_subsys
+                               order, comma separated; "" when only the
+                               events or the lengths differ */
+    bool has_chunk;
+    int32_t cx, cz;         /* the first differing column (blocks, light) */
+    bool has_voxel;
+    int32_t x, y, z;        /* the first differing voxel in it */
+    bool has_player;
+    uint32_t player;        /* the first differing player (entities, inventory) */
+    char field[32];         /* "block", "sky", "block_light", "x".."mode",
+                               "slot N", "present", "day".."weather_until",
+                               "ticks"; "" when nothing visible differs */
+    char value_a[96], value_b[96]; /* the field's values, as text */
+    bool has_event;         /* the tick's canonical lines differ */
+    uint64_t event_line;    /* streams: 1-based line of the first differing
+                               line; runs: its index within the tick, 1-based */
+    char event_a[256], event_b[256]; /* those lines without '\n', cut */
+    uint64_t later_differences; /* differing (tick, subsystem) digest pairs
+                                   after `tick` */
+} qr_divergence;
+
+typedef struct qr_bisect_opts {
+    uint64_t ticks; /* ticks to step; 0: the longer scenario's count */
+    /* Test-only fault hook, called after every step of each world (which:
+     * 0 = a, 1 = b) with the tick just stepped; production callers leave
+     * it NULL.  A change it makes shows in the digests of the next tick
+     * (tick's digests were taken inside the step). */
+    void (*after_step)(void *ud, int which, qk_world *w, uint64_t tick);
+    void *ud;
+} qr_bisect_opts;
+
+/* Creates a world for each scenario and steps both, each with its own
+ * inputs, comparing qk_world_digests after every tick; on the first
+ * differing chain it descends (above), then steps on to the end counting
+ * later differences.  The two scenarios should describe the same world
+ * (seed, generator, rectangle); columns loaded in one only count as
+ * differing.  opts may be NULL.  Errors: QR_ERR_KERNEL (a world could not
+ * be created or stepped), QR_ERR_NOMEM.  O(ticks x step) time. */
+qr_status qr_bisect_runs(const qr_scenario *a, const qr_scenario *b,
+                         const qr_bisect_opts *opts, qr_divergence *out,
+                         qr_error *err);
+
+/* Bisects two event streams by their digest lines: the first digest line
+ * (by tick) whose chain differs gives the tick and the differing
+ * subsystems; the first differing line at or before it (qr_compare_paths)
+ * is reported too.  Streams whose digests all agree but whose events or
+ * lengths differ are found at the first differing line or missing tick.
+ * Errors: QR_ERR_IO, QR_ERR_INPUT (not an event stream, or a malformed
+ * digest line, at file:line:col).  O(1) memory in the stream length. */
+qr_status qr_bisect_streams(const char *path_a, const char *path_b,
+                            qr_divergence *out, qr_error *err);
+
+/* Renders the causal summary, e.g. "first divergence at tick 4,213 in
+ * light, chunk (3,-2), voxel (52,71,-29): sky 15 vs 14; 8,412 later
+ * differences follow from it", then indented detail lines (the first
+ * differing event lines; for streams, that no world was descended into),
+ * each line ending in '\n'.  "no divergence in N ticks" when not found.
+ * Returns the length it wanted; buf is always NUL-terminated. */
+size_t qr_divergence_render(const qr_divergence *d, char *buf, size_t cap);
+
+/* One JSON object on one line (with '\n'), keys as documented in
+ * docs/formats.md ("quarry bisect").  Returns the length it wanted. */
+size_t qr_divergence_json(const qr_divergence *d, char *buf, size_t cap);
+
+/* ===================================================================== */
 /* Golden manifest                                                       */
 /* ===================================================================== */
 
