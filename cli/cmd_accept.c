@@ -6,6 +6,8 @@
  * stream's hash, size, kernel version, who, when (UTC) and why in
  * golden/MANIFEST.json, itself written atomically and deterministically.
  * SOURCE_DATE_EPOCH, when set, replaces the clock (reproducible tests).
+ * Accepting removes the pending stream quarry check may have left
+ * (NAME.events.jsonl.new): it is settled.
  */
 #define _POSIX_C_SOURCE 200809L /* popen, gmtime_r, mkdir */
 
@@ -138,6 +140,9 @@ static int accept_one(const char *path, const char *golden_opt, const char *pack
         rc = QC_EXIT_USAGE;
         goto out;
     }
+    char pending[1400]; /* quarry check's pending stream is now settled */
+    snprintf(pending, sizeof pending, "%s.new", golden);
+    remove(pending);
     char hx[17];
     qr_hex64(res.hash, hx);
     printf("ACCEPTED %s  %" PRIu64 " ticks  %" PRIu64 " events  %s\n", sc->name, res.ticks,

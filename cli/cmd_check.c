@@ -9,6 +9,12 @@
  * each job writes its report into its own slot and the main thread prints
  * slots in file-name order as they complete, so output does not depend on
  * scheduling.
+ *
+ * A scenario whose stream differs from its golden, or that has none, leaves
+ * its stream beside the golden as NAME.events.jsonl.new for review (quarry
+ * golden review / accept); the golden itself is never written here, and
+ * with CI set in the environment nothing is written at all.  --junit FILE
+ * writes a JUnit XML report for CI systems.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -18,24 +24,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "qc.h"
 
 const char qc_help_check[] =
     "usage: quarry check [PATH...] [--golden-dir DIR] [--pack-dir DIR] [-j J]\n"
-    "                    [--threads N]\n"
+    "                    [--threads N] [--junit FILE]\n"
     "\n"
     "Replays each scenario (PATH: scenario files or directories of *.jsonl; default\n"
     "scenarios/), compares its event stream with <golden-dir>/<name>.events.jsonl,\n"
     "checks that golden against <golden-dir>/MANIFEST.json, and evaluates the\n"
     "scenario's expect lines.  Prints one line per scenario (PASS, FAIL, MISSING)\n"
-    "in file-name order, then \"N passed, N failed\".\n"
+    "in file-name order, then \"N passed, N failed\".  A stream that differs from\n"
+    "its golden, or has none, is written beside it as <name>.events.jsonl.new for\n"
+    "review (quarry golden review); never the golden itself, and nothing at all\n"
+    "when the CI environment variable is set.\n"
     "\n"
     "  --golden-dir DIR  default: the scenario's dir/../golden\n"
     "  --pack-dir DIR    default: the scenario's dir/../packs\n"
     "  -j J              run J scenarios at a time (threads)\n"
     "  --threads N       light worker threads per scenario (1 to 64, default 1);\n"
     "                    with -j J, up to J x N threads run at once\n"
+    "  --junit FILE      also write a JUnit XML report (one testcase per scenario)\n"
     "\n"
     "Exit codes: 0 all passed, 1 some failed, 2 bad usage or a scenario is malformed.\n";
 
@@ -43,7 +54,10 @@ typedef struct job {
     const char *path;
     const char *golden_dir, *pack_dir; /* options, or NULL */
     unsigned threads;                  /* light workers of its run */
+    bool ci;                           /* CI is set: write nothing */
     bool passed, bad_input, done;
+    char name[256];
+    double seconds;                    /* wall time of its check (JUnit) */
     char error[1200]; /* bad input: "file:line:col: message" for stderr */
     char *report; /* what to print, lines ending in '\n' */
     size_t len, cap;
@@ -73,10 +87,66 @@ static void say(job *j, const char *fmt, ...)
     }
 }
 
+/* Leaves the stream in `tmp` beside the golden as NAME.events.jsonl.new
+ * (atomically), for quarry golden review; nothing under CI. */
+static void write_pending(job *j, const char *golden, FILE *tmp)
+{
+    if (j->ci) {
+        say(j, "  (CI: the new stream is not written)\n");
+        return;
+    }
+    char path[1400];
+    snprintf(path, sizeof path, "%s.new", golden);
+    qr_afile af;
+    qr_error err;
+    char buf[1 << 14];
+    size_t n;
+    bool ok = fflush(tmp) == 0 && fseek(tmp, 0, SEEK_SET) == 0 && !qr_afile_open(&af, path, &err);
+    if (!ok) {
+        say(j, "  cannot write %s\n", path);
+        return;
+    }
+    while ((n = fread(buf, 1, sizeof buf, tmp)) > 0)
+        if (fwrite(buf, 1, n, af.f) != n)
+            ok = false;
+    if (ok && !ferror(tmp) && !qr_afile_commit(&af, &err)) {
+        say(j, "  wrote %s: review with quarry golden review\n", path);
+    } else {
+        qr_afile_abort(&af);
+        say(j, "  cannot write %s\n", path);
+    }
+}
+
+/* A passing scenario's old pending stream is obsolete. */
+static void drop_pending(const job *j, const char *golden)
+{
+    if (j->ci)
+        return;
+    char path[1400];
+    snprintf(path, sizeof path, "%s.new", golden);
+    remove(path);
+}
+
+static void check_scenario(job *j);
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static void check_one(job *j)
 {
-    char name[256], golden_dir[1024], golden[1300], manifest_path[1300];
-    qc_basename(j->path, name, sizeof name);
+    double t0 = now_s();
+    check_scenario(j);
+    j->seconds = now_s() - t0;
+}
+
+static void check_scenario(job *j)
+{
+    char *name = j->name, golden_dir[1024], golden[1300], manifest_path[1300];
+    qc_basename(j->path, j->name, sizeof j->name);
     qr_error err;
     qr_scenario *sc = NULL;
     qr_scenario_opts so = {j->pack_dir, NULL};
@@ -87,7 +157,7 @@ static void check_one(job *j)
         j->bad_input = true;
         return;
     }
-    snprintf(name, sizeof name, "%s", sc->name);
+    snprintf(j->name, sizeof j->name, "%s", sc->name);
     if (j->golden_dir)
         snprintf(golden_dir, sizeof golden_dir, "%s", j->golden_dir);
     else
@@ -101,6 +171,10 @@ static void check_one(job *j)
     qr_run_result res = {0};
     if (!gf) {
         say(j, "MISSING %s: no golden, run quarry accept\n", name);
+        tmp = tmpfile();
+        qr_run_opts mo = {.write = qr_write_stdio, .write_ud = tmp, .threads = j->threads};
+        if (tmp && !qr_run(sc, &mo, &res, &err))
+            write_pending(j, golden, tmp);
         goto out;
     }
     if ((st = qr_manifest_load(&man, manifest_path, &err))) {
@@ -156,8 +230,11 @@ static void check_one(job *j)
                 say(j, "  %.*s\n", n, p);
                 p += n + (e ? 1 : 0);
             }
+            write_pending(j, golden, tmp);
         }
     }
+    if (same)
+        drop_pending(j, golden);
     size_t n_ok = res.n_passed, n_all = sc->n_expects;
     bool first = same;
     for (size_t i = 0; i < sc->n_expects; i++) {
@@ -191,6 +268,76 @@ out:
     qr_scenario_free(sc);
 }
 
+/* XML text: &, <, >, " escaped; control characters other than tab and
+ * newline dropped (XML 1.0 cannot hold them). */
+static void xml_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '&')
+            fputs("&amp;", f);
+        else if (c == '<')
+            fputs("&lt;", f);
+        else if (c == '>')
+            fputs("&gt;", f);
+        else if (c == '"')
+            fputs("&quot;", f);
+        else if (c >= 0x20 || c == '\n' || c == '\t')
+            fputc(c, f);
+    }
+}
+
+/* One testcase per scenario: <failure> for a failed check (its report as
+ * the text, its first line as the message), <error> for bad input.
+ * Written atomically; 0 or -1 after saying why on stderr. */
+static int write_junit(const char *path, const job *jobs, size_t n)
+{
+    qr_afile af;
+    qr_error err;
+    if (qr_afile_open(&af, path, &err)) {
+        qr_error_print(&err, stderr);
+        return -1;
+    }
+    size_t failures = 0, errors = 0;
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        errors += jobs[i].bad_input;
+        failures += !jobs[i].passed && !jobs[i].bad_input;
+        total += jobs[i].seconds;
+    }
+    FILE *f = af.f;
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(f, "<testsuite name=\"quarry check\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+            "time=\"%.3f\">\n", n, failures, errors, total);
+    for (size_t i = 0; i < n; i++) {
+        const job *j = &jobs[i];
+        fputs("  <testcase classname=\"quarry.worldtests\" name=\"", f);
+        xml_text(f, j->name);
+        fprintf(f, "\" time=\"%.3f\"", j->seconds);
+        if (j->passed) {
+            fputs("/>\n", f);
+            continue;
+        }
+        const char *rep = j->report ? j->report : "";
+        size_t first = strcspn(rep, "\n");
+        char msg[512];
+        snprintf(msg, sizeof msg, "%.*s", (int)(first < sizeof msg - 1 ? first : sizeof msg - 1),
+                 rep);
+        fprintf(f, ">\n    <%s message=\"", j->bad_input ? "error" : "failure");
+        xml_text(f, msg);
+        fputs("\">", f);
+        xml_text(f, rep);
+        fprintf(f, "</%s>\n  </testcase>\n", j->bad_input ? "error" : "failure");
+    }
+    fputs("</testsuite>\n", f);
+    if (ferror(f) || qr_afile_commit(&af, &err)) {
+        qr_afile_abort(&af);
+        fprintf(stderr, "quarry check: cannot write %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
 typedef struct pool {
     job *jobs;
     size_t n, next;
@@ -217,7 +364,7 @@ static void *worker(void *arg)
 
 int qc_cmd_check(int argc, char **argv)
 {
-    const char *golden_dir = NULL, *pack_dir = NULL, *v;
+    const char *golden_dir = NULL, *pack_dir = NULL, *junit = NULL, *v;
     uint64_t threads = 1;
     unsigned light_threads = 1;
     char **paths = calloc((size_t)argc, sizeof *paths);
@@ -240,6 +387,9 @@ int qc_cmd_check(int argc, char **argv)
             }
         } else if ((m = qc_opt("check", argc, argv, &i, "--threads", &v)) != 0) {
             if (m < 0 || qc_parse_threads("check", v, &light_threads)) goto usage;
+        } else if ((m = qc_opt("check", argc, argv, &i, "--junit", &v)) != 0) {
+            if (m < 0) goto usage;
+            junit = v;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             qc_usage("check", "unknown option '%s'", argv[i]);
             goto usage;
@@ -258,7 +408,7 @@ int qc_cmd_check(int argc, char **argv)
     }
     for (size_t i = 0; i < list.n; i++)
         jobs[i] = (job){.path = list.v[i], .golden_dir = golden_dir, .pack_dir = pack_dir,
-                        .threads = light_threads};
+                        .threads = light_threads, .ci = qc_in_ci()};
     pool p = {jobs, list.n, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
     size_t nt = threads < list.n ? (size_t)threads : list.n;
     pthread_t tids[256];
@@ -285,11 +435,14 @@ int qc_cmd_check(int argc, char **argv)
         else
             failed++;
         bad |= jobs[i].bad_input;
-        free(jobs[i].report);
     }
     for (size_t t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
     printf("%zu passed, %zu failed\n", passed, failed);
+    if (junit && write_junit(junit, jobs, list.n) != 0)
+        bad = true;
+    for (size_t i = 0; i < list.n; i++)
+        free(jobs[i].report);
     free(jobs);
     qc_paths_free(&list);
     return bad ? QC_EXIT_USAGE : failed ? QC_EXIT_FAIL : QC_EXIT_OK;

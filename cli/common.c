@@ -188,3 +188,9 @@ qr_scenario *qc_load_scenario(const char *path, const char *pack_dir)
     }
     return sc;
 }
+
+bool qc_in_ci(void)
+{
+    const char *ci = getenv("CI");
+    return ci && *ci;
+}

@@ -25,6 +25,7 @@ static const qc_command commands[] = {
     {"txn-status", qc_cmd_txn_status, qc_help_txn_status,
      "a chunk column's edit transactions after a tick"},
     {"region", qc_cmd_region, qc_help_region, "inspect a region file, verify a save"},
+    {"golden", qc_cmd_golden, qc_help_golden, "golden status, review pending streams, accept"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

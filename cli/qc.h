@@ -25,10 +25,11 @@ int qc_cmd_accept(int argc, char **argv);
 int qc_cmd_txn_status(int argc, char **argv);
 int qc_cmd_region(int argc, char **argv);
 int qc_cmd_bisect(int argc, char **argv);
+int qc_cmd_golden(int argc, char **argv);
 
 /* Each command's --help text. */
 extern const char qc_help_run[], qc_help_check[], qc_help_diff[], qc_help_accept[],
-    qc_help_txn_status[], qc_help_region[], qc_help_bisect[];
+    qc_help_txn_status[], qc_help_region[], qc_help_golden[], qc_help_bisect[];
 
 /* Prints "quarry CMD: message" and a hint to stderr; returns QC_EXIT_USAGE. */
 int qc_usage(const char *cmd, const char *fmt, ...)
@@ -72,6 +73,10 @@ int qc_exit_for(qr_status st);
 /* Loads a scenario (pack_dir may be NULL), printing file:line:col and the
  * message on stderr when it cannot; NULL then (exit code 2 for the caller). */
 qr_scenario *qc_load_scenario(const char *path, const char *pack_dir);
+
+/* Is CI set (non-empty) in the environment?  Then commands write no
+ * golden or pending file. */
+bool qc_in_ci(void);
 
 /* The save store of `quarry run` (store.c): qr_run's save and load
  * callbacks over adapters/region. */

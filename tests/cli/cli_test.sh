@@ -60,7 +60,7 @@ expect_rc 2 "$Q" run x --ticks=-3
 expect_rc 2 "$Q" diff onlyone
 expect_rc 0 "$Q" --version
 has "$T/out" '^quarry [0-9]+\.[0-9]+\.[0-9]+ '
-for c in run check diff accept txn-status region; do
+for c in run check diff accept txn-status region golden; do
     expect_rc 0 "$Q" "$c" --help
     has "$T/out" "^usage: quarry $c"
     expect_rc 0 "$Q" help "$c"
@@ -359,6 +359,53 @@ has "$T/err" 'walk_two.jsonl:1[0-9]: expectation failed: tick 40: block at \[0,6
 expect_rc 0 "$Q" accept scenarios/walk_two.jsonl --reason "forced" --force
 expect_rc 1 "$Q" check scenarios/walk_two.jsonl
 has "$T/out" '^FAIL walk_two: expect line 1[0-9] \(tick 40\): block at \[0,6,0\] is grass, expected glass \(wrong on purpose\)$'
+
+# ---- golden workflow: pending streams, status, review, CI writes nothing ----
+# (walk_two's golden was forced above with a failing expectation; earlier
+# checks outside CI may have left pending streams)
+rm -f golden/*.new
+sed -i 's/"ticks":60/"ticks":61/' scenarios/walk.jsonl # the scenario changes
+expect_rc 1 env CI=true "$Q" check scenarios/walk.jsonl
+has "$T/out" "CI: the new stream is not written"
+if [ ! -e golden/walk.events.jsonl.new ]; then ok; else no "check wrote in CI"; fi
+expect_rc 1 env CI= "$Q" check scenarios/walk.jsonl --junit "$T/j.xml"
+has "$T/out" "wrote .*golden/walk\.events\.jsonl\.new: review with quarry golden review"
+if [ -f golden/walk.events.jsonl.new ]; then ok; else no "no pending stream"; fi
+has "$T/j.xml" '<testsuite name="quarry check" tests="1" failures="1" errors="0"'
+has "$T/j.xml" '<testcase classname="quarry.worldtests" name="walk" time="[0-9.]+">'
+has "$T/j.xml" '<failure message="FAIL walk: '
+printf '{}\n' > golden/ghost.events.jsonl
+expect_rc 1 "$Q" golden status
+has "$T/out" '^PENDING walk: .*walk\.events\.jsonl\.new awaits review'
+has "$T/out" '^OK walk_two  accepted [0-9TZ:-]+ by .+$'
+has "$T/out" '^ORPHANED ghost: .*ghost\.events\.jsonl has no scenario$'
+has "$T/out" '^1 ok, 2 need attention$'
+rm golden/ghost.events.jsonl
+# review, driven by a script: the diff, then reject
+printf 'r\n' > "$T/answers"
+expect_rc 0 env CI= sh -c "\"$Q\" golden review --why try < \"$T/answers\""
+has "$T/out" '^walk \(1 of 1\):$'
+has "$T/out" 'golden ends after line'
+has "$T/out" 'rejected: removed .*walk\.events\.jsonl\.new'
+if [ ! -e golden/walk.events.jsonl.new ]; then ok; else no "reject kept the pending stream"; fi
+expect_rc 1 "$Q" golden status scenarios
+has "$T/out" '^STALE walk: the scenario changed \(scenario_hash [0-9a-f]{16}, now [0-9a-f]{16}\)$'
+expect_rc 2 env CI=true "$Q" golden review --why try
+# check again, then accept through review
+expect_rc 1 env CI= "$Q" check scenarios/walk.jsonl
+printf 'a\n' > "$T/answers"
+expect_rc 0 env CI= sh -c "\"$Q\" golden review --why 'walk runs one tick longer' --by tester < \"$T/answers\""
+has "$T/out" '^ACCEPTED walk '
+has golden/MANIFEST.json '"reason": "walk runs one tick longer"'
+if [ ! -e golden/walk.events.jsonl.new ]; then ok; else no "accept kept the pending stream"; fi
+expect_rc 0 "$Q" golden status scenarios/walk.jsonl
+has "$T/out" '^OK walk  accepted .* by tester$'
+# golden accept by name
+expect_rc 2 "$Q" golden accept walk
+has "$T/err" "--why TEXT is required"
+expect_rc 0 "$Q" golden accept walk --why "again" --by tester
+has "$T/out" '^ACCEPTED walk '
+expect_rc 2 "$Q" golden frob
 
 # a malformed scenario in check: exit 2, error on stderr
 cp "$T/unknown_op.jsonl" scenarios/
