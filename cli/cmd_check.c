@@ -30,7 +30,8 @@
 
 const char qc_help_check[] =
     "usage: quarry check [PATH...] [--golden-dir DIR] [--pack-dir DIR] [-j J]\n"
-    "                    [--threads N] [--junit FILE]\n"
+    "                    [--threads N] [--junit FILE] [--shard K/N]\n"
+    "                    [--heavy [--rollback K]]\n"
     "\n"
     "Replays each scenario (PATH: scenario files or directories of *.jsonl; default\n"
     "scenarios/), compares its event stream with <golden-dir>/<name>.events.jsonl,\n"
@@ -47,6 +48,13 @@ const char qc_help_check[] =
     "  --threads N       light worker threads per scenario (1 to 64, default 1);\n"
     "                    with -j J, up to J x N threads run at once\n"
     "  --junit FILE      also write a JUnit XML report (one testcase per scenario)\n"
+    "  --shard K/N       check only the K-th of N slices (1 <= K <= N): the\n"
+    "                    scenarios in file-name order whose index is K-1 mod N, so\n"
+    "                    N machines with K = 1..N check every scenario once\n"
+    "  --heavy           heavy mode: after every tick, snapshot and restore the\n"
+    "                    world and require the same digests and bytes\n"
+    "  --rollback K      with --heavy: every K ticks also re-simulate the last K\n"
+    "                    ticks from a snapshot\n"
     "\n"
     "Exit codes: 0 all passed, 1 some failed, 2 bad usage or a scenario is malformed.\n";
 
@@ -54,6 +62,8 @@ typedef struct job {
     const char *path;
     const char *golden_dir, *pack_dir; /* options, or NULL */
     unsigned threads;                  /* light workers of its run */
+    bool heavy;                        /* heavy mode ... */
+    uint32_t rollback;                 /* ... and its rollback period */
     bool ci;                           /* CI is set: write nothing */
     bool passed, bad_input, done;
     char name[256];
@@ -199,7 +209,8 @@ static void check_scenario(job *j)
         say(j, "FAIL %s: cannot create a temporary file\n", name);
         goto out;
     }
-    qr_run_opts ro = {.write = qr_write_stdio, .write_ud = tmp, .threads = j->threads};
+    qr_run_opts ro = {.write = qr_write_stdio, .write_ud = tmp, .threads = j->threads,
+                      .heavy = j->heavy, .heavy_rollback = j->rollback};
     if ((st = qr_run(sc, &ro, &res, &err))) {
         char e[1200];
         qr_error_format(&err, e, sizeof e);
@@ -338,6 +349,36 @@ static int write_junit(const char *path, const job *jobs, size_t n)
     return 0;
 }
 
+/* "K/N" with 1 <= K <= N <= 10000; 0 or QC_EXIT_USAGE. */
+static int parse_shard(const char *v, uint64_t *k, uint64_t *n)
+{
+    char a[32], b[32];
+    const char *slash = strchr(v, '/');
+    if (slash && (size_t)(slash - v) < sizeof a && strlen(slash + 1) < sizeof b) {
+        snprintf(a, sizeof a, "%.*s", (int)(slash - v), v);
+        snprintf(b, sizeof b, "%s", slash + 1);
+        if (qc_parse_u64(a, k) && qc_parse_u64(b, n) && *n >= 1 && *n <= 10000 && *k >= 1 &&
+            *k <= *n)
+            return 0;
+    }
+    return qc_usage("check", "--shard wants K/N with 1 <= K <= N <= 10000, got '%s'", v);
+}
+
+/* Keeps the scenarios of slice K of N: index i (file-name order) with
+ * i mod N == K - 1.  The order is the sorted file names, the same on every
+ * machine, so the N slices partition the suite. */
+static void take_shard(qc_paths *list, uint64_t k, uint64_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        if (i % n == k - 1)
+            list->v[kept++] = list->v[i];
+        else
+            free(list->v[i]);
+    }
+    list->n = kept;
+}
+
 typedef struct pool {
     job *jobs;
     size_t n, next;
@@ -365,6 +406,9 @@ static void *worker(void *arg)
 int qc_cmd_check(int argc, char **argv)
 {
     const char *golden_dir = NULL, *pack_dir = NULL, *junit = NULL, *v;
+    bool heavy = false;
+    uint32_t rollback = 0;
+    uint64_t shard_k = 1, shard_n = 1;
     uint64_t threads = 1;
     unsigned light_threads = 1;
     char **paths = calloc((size_t)argc, sizeof *paths);
@@ -387,6 +431,12 @@ int qc_cmd_check(int argc, char **argv)
             }
         } else if ((m = qc_opt("check", argc, argv, &i, "--threads", &v)) != 0) {
             if (m < 0 || qc_parse_threads("check", v, &light_threads)) goto usage;
+        } else if (strcmp(argv[i], "--heavy") == 0) {
+            heavy = true;
+        } else if ((m = qc_opt("check", argc, argv, &i, "--rollback", &v)) != 0) {
+            if (m < 0 || qc_parse_rollback("check", v, &rollback)) goto usage;
+        } else if ((m = qc_opt("check", argc, argv, &i, "--shard", &v)) != 0) {
+            if (m < 0 || parse_shard(v, &shard_k, &shard_n)) goto usage;
         } else if ((m = qc_opt("check", argc, argv, &i, "--junit", &v)) != 0) {
             if (m < 0) goto usage;
             junit = v;
@@ -397,10 +447,15 @@ int qc_cmd_check(int argc, char **argv)
             paths[npaths++] = argv[i];
         }
     }
+    if (rollback && !heavy) {
+        qc_usage("check", "--rollback K goes with --heavy");
+        goto usage;
+    }
     qc_paths list;
     if (qc_collect("check", paths, npaths, &list))
         goto usage;
     free(paths);
+    take_shard(&list, shard_k, shard_n);
     job *jobs = calloc(list.n ? list.n : 1, sizeof *jobs);
     if (!jobs) {
         qc_paths_free(&list);
@@ -408,7 +463,8 @@ int qc_cmd_check(int argc, char **argv)
     }
     for (size_t i = 0; i < list.n; i++)
         jobs[i] = (job){.path = list.v[i], .golden_dir = golden_dir, .pack_dir = pack_dir,
-                        .threads = light_threads, .ci = qc_in_ci()};
+                        .threads = light_threads, .heavy = heavy, .rollback = rollback,
+                        .ci = qc_in_ci()};
     pool p = {jobs, list.n, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
     size_t nt = threads < list.n ? (size_t)threads : list.n;
     pthread_t tids[256];

@@ -19,7 +19,7 @@
 const char qc_help_run[] =
     "usage: quarry run SCENARIO [-o FILE] [--ticks N] [--pack-dir DIR] [--restore-at T]...\n"
     "                  [--threads N] [--save-at T]... [--save DIR] [--from DIR]\n"
-    "                  [--reload-at T]... [--salvage]\n"
+    "                  [--reload-at T]... [--salvage] [--heavy [--rollback K]]\n"
     "\n"
     "Replays SCENARIO and writes its canonical event stream to stdout, or to FILE\n"
     "(atomically: FILE appears only if the whole run succeeds).\n"
@@ -41,6 +41,11 @@ const char qc_help_run[] =
     "  --salvage        with --from: load a damaged save anyway; each bad region\n"
     "                   file or column is reported on stderr and comes back as\n"
     "                   generated (the stream then differs from the straight run)\n"
+    "  --heavy          after every tick, snapshot and restore the world into a\n"
+    "                   second one and require the same digests and bytes\n"
+    "                   (heavy mode; the output must not change)\n"
+    "  --rollback K     with --heavy: every K ticks also re-simulate the last K\n"
+    "                   ticks from the snapshot taken before them\n"
     "  --reload-at T    before tick T, save the world, destroy it and load it\n"
     "                   back (through --save DIR, else in memory); repeatable;\n"
     "                   the output must not change\n"
@@ -64,7 +69,8 @@ int qc_cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *out = NULL, *pack_dir = NULL, *v;
     const char *save_dir = NULL, *from_dir = NULL;
-    bool salvage = false;
+    bool salvage = false, heavy = false;
+    uint32_t rollback = 0;
     uint64_t ticks = 0, restore[MAX_RESTORE], reload[MAX_RESTORE], save_at[MAX_RESTORE];
     size_t nrestore = 0, nreload = 0, nsave = 0;
     unsigned threads = 1;
@@ -91,6 +97,10 @@ int qc_cmd_run(int argc, char **argv)
             save_dir = v;
         } else if (strcmp(argv[i], "--salvage") == 0) {
             salvage = true;
+        } else if (strcmp(argv[i], "--heavy") == 0) {
+            heavy = true;
+        } else if ((m = qc_opt("run", argc, argv, &i, "--rollback", &v)) != 0) {
+            if (m < 0 || qc_parse_rollback("run", v, &rollback)) return QC_EXIT_USAGE;
         } else if ((m = qc_opt("run", argc, argv, &i, "--from", &v)) != 0) {
             if (m < 0) return QC_EXIT_USAGE;
             from_dir = v;
@@ -115,6 +125,8 @@ int qc_cmd_run(int argc, char **argv)
         return qc_usage("run", "--restore-at and --reload-at cannot be mixed");
     if (salvage && !from_dir)
         return qc_usage("run", "--salvage goes with --from DIR");
+    if (rollback && !heavy)
+        return qc_usage("run", "--rollback K goes with --heavy");
 
     qr_scenario *sc = qc_load_scenario(scenario, pack_dir);
     if (!sc)
@@ -135,7 +147,8 @@ int qc_cmd_run(int argc, char **argv)
     if (!out)
         setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     qr_run_opts ro = {.ticks = ticks, .write = qr_write_stdio, .write_ud = f,
-                      .restore_at = restore, .n_restore_at = nrestore, .threads = threads};
+                      .restore_at = restore, .n_restore_at = nrestore, .threads = threads,
+                      .heavy = heavy, .heavy_rollback = rollback};
     qc_store store;
     int rc = qc_store_open(&store, save_dir, from_dir, nreload > 0);
     if (rc) {

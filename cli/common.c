@@ -194,3 +194,12 @@ bool qc_in_ci(void)
     const char *ci = getenv("CI");
     return ci && *ci;
 }
+
+int qc_parse_rollback(const char *cmd, const char *s, uint32_t *out)
+{
+    uint64_t v;
+    if (!qc_parse_u64(s, &v) || v < 1 || v > 1000000)
+        return qc_usage(cmd, "--rollback wants a number of ticks from 1 to 1000000, got '%s'", s);
+    *out = (uint32_t)v;
+    return 0;
+}

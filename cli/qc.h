@@ -50,6 +50,8 @@ bool qc_parse_i64(const char *s, int64_t *out);
 /* The value of --threads: light workers per scenario, 1..QR_POOL_MAX.
  * Returns 0, or QC_EXIT_USAGE after printing why. */
 int qc_parse_threads(const char *cmd, const char *s, unsigned *out);
+/* The value of --rollback (heavy mode): 1..1000000 ticks. */
+int qc_parse_rollback(const char *cmd, const char *s, uint32_t *out);
 
 /* "<dir of path>/../<sub>" into out. */
 void qc_sibling_dir(const char *path, const char *sub, char *out, size_t cap);

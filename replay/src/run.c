@@ -34,6 +34,7 @@
 
 #include <xxhash.h>
 
+#include "heavy.h"
 #include "run_internal.h"
 
 #define OUTBUF (64u * 1024u)
@@ -451,13 +452,16 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
     qk_allocator alloc = {qr__count_alloc, &cnt};
     qk_world *w = NULL;
     qr__feed feed = {0};
+    qr__heavy hv;
+    memset(&hv, 0, sizeof hv);
     qr_pool *pool = NULL;
     qr_status st = QR_OK;
 
     res->expects = calloc(sc->n_expects ? sc->n_expects : 1, sizeof *res->expects);
     r.out = malloc(OUTBUF);
     r.xxh = XXH3_createState();
-    if (!res->expects || !r.out || !r.xxh || qr__feed_init(&feed, sc) != QR_OK) {
+    if (!res->expects || !r.out || !r.xxh || qr__feed_init(&feed, sc) != QR_OK ||
+        (o->heavy && qr__heavy_init(&hv, sc, o->heavy_rollback) != QR_OK)) {
         st = qr__fail(err, QR_ERR_NOMEM, sc->path, 0, 0, "out of memory");
         goto done;
     }
@@ -530,6 +534,8 @@ qr_status qr_run(const qr_scenario *sc, const qr_run_opts *opts, qr_run_result *
             check_expect(&r, w, ex);
         if (o->on_tick)
             o->on_tick(o->hook_ud, w, t);
+        if (o->heavy && (st = qr__heavy_tick(&hv, w, feed.next, err)))
+            goto done;
         if (r.failed) {
             st = qr__fail(err, QR_ERR_OUTPUT, sc->path, 0, 0, "writing the event stream "
                           "failed at tick %" PRIu64, t);
@@ -561,5 +567,8 @@ done:
     free(r.out);
     qr__capture_free(&r.cap);
     qr__feed_free(&feed);
+    res->heavy_checks = hv.checks;
+    res->heavy_rollbacks = hv.rollbacks;
+    qr__heavy_free(&hv);
     return st;
 }

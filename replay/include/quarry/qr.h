@@ -322,6 +322,16 @@ typedef struct qr_run_opts {
     void *store_ud;
     bool resume;
     bool restore_via_store;
+    /* Heavy mode (Factorio's heavy mode and 0 A.D.'s serialization test,
+     * GGPO's SyncTest): after every tick the world is snapshotted and
+     * restored into a second world, which must have equal digests and
+     * snapshot to the same bytes; with heavy_rollback K > 0, every K ticks
+     * the snapshot of K ticks earlier is also restored and re-simulated
+     * with the same inputs, and must reach the same digests.  A mismatch
+     * stops the run (QR_ERR_KERNEL naming the tick and subsystems).  The
+     * output never changes. */
+    bool heavy;
+    uint32_t heavy_rollback;
 } qr_run_opts;
 
 typedef struct qr_expect_result {
@@ -338,6 +348,7 @@ typedef struct qr_run_result {
     uint64_t bytes;    /* bytes written, header included */
     uint64_t hash;     /* XXH3-64 of the bytes written */
     size_t peak_memory;/* the kernel's peak allocation, bytes */
+    uint64_t heavy_checks, heavy_rollbacks; /* heavy mode's round trips */
     size_t n_passed, n_failed, n_skipped;
     qr_expect_result *expects; /* [scenario->n_expects], owned */
 } qr_run_result;
