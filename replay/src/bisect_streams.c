@@ -8,8 +8,10 @@
  * Without worlds there is nothing to descend into: the result says so
  * (descended is false) and carries the first differing line, found by the
  * ordinary comparer (qr_compare_paths), when it lies at or before the root.
- * Only digest lines are parsed (jansson); the rest are passed over, so the
- * cost is one read of each file plus the comparer's.
+ * Only digest lines are parsed (jansson), and only from the first line the
+ * streams do not share: the common prefix is skipped in blocks
+ * (qr__skip_common_lines), so a late divergence costs about a memcmp of
+ * the prefix plus the comparer's own (equally fast) pass.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -150,10 +152,19 @@ qr_status qr_bisect_streams(const char *path_a, const char *path_b, qr_divergenc
     qr_status st;
     if ((st = open_stream(&s[0], path_a, err)) || (st = open_stream(&s[1], path_b, err)))
         goto done;
+    /* After the first digest pair, the lines both streams share are
+     * skipped unparsed: ticks_compared is then recovered from the next
+     * digest line's tick (one digest line per tick). */
+    bool skipped = false;
+    uint64_t first_tick = 0;
     for (;;) {
         bool ga, gb;
         if ((st = next_digest(&s[0], &ga, err)) || (st = next_digest(&s[1], &gb, err)))
             goto done;
+        if (skipped && ga && gb) {
+            out->ticks_compared = s[0].tick - first_tick;
+            skipped = false;
+        }
         if (!ga || !gb) {
             if (ga != gb && !out->found) { /* one stream has ticks the other lacks */
                 stream *longer = ga ? &s[0] : &s[1];
@@ -183,8 +194,14 @@ qr_status qr_bisect_streams(const char *path_a, const char *path_b, qr_divergenc
                 out->later_differences += strcmp(s[0].sub[k], s[1].sub[k]) != 0;
             continue;
         }
-        if (strcmp(s[0].chain, s[1].chain) == 0)
+        if (strcmp(s[0].chain, s[1].chain) == 0) {
+            if (out->ticks_compared == 1) {
+                first_tick = s[0].tick;
+                qr__skip_common_lines(&s[0].r, &s[1].r);
+                skipped = true;
+            }
             continue;
+        }
         out->found = true;
         out->tick = s[0].tick;
         size_t m = 0;

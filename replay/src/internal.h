@@ -111,6 +111,12 @@ void qr__lines_init(qr__lines *r, FILE *f, size_t max, bool hash);
 int qr__lines_next(qr__lines *r);
 uint64_t qr__lines_hash(qr__lines *r);
 void qr__lines_free(qr__lines *r);
+/* Skips, in 1 MiB blocks, the lines two readers' files share from their
+ * current positions: finds the first differing byte (or the end of either
+ * file), leaves both files at the start of the line that holds it and adds
+ * the whole lines skipped to both line counters (compare.c).  Files that
+ * cannot seek (pipes) are left where they were. */
+void qr__skip_common_lines(qr__lines *la, qr__lines *lb);
 
 /* ---- event table (events.c) ------------------------------------------ */
 
