@@ -37,6 +37,7 @@ json_t *qb_snapshot(const qb_opts *o);          /* bench_snapshot.c */
 json_t *qb_light(const qb_opts *o);             /* bench_light.c */
 json_t *qb_rules(const qb_opts *o);             /* bench_rules.c */
 json_t *qb_persist(const qb_opts *o);           /* bench_persist.c */
+json_t *qb_desync(const qb_opts *o);            /* bench_desync.c */
 
 /* ---- time and statistics (util.c) -------------------------------------- */
 

@@ -34,6 +34,7 @@ static const struct {
     {"snapshot", qb_snapshot},
     {"light", qb_light},
     {"persist", qb_persist},
+    {"desync", qb_desync},
     {"rules", qb_rules},
 };
 #define N_BENCHES (sizeof benches / sizeof benches[0])
