@@ -9,7 +9,7 @@
  * Accepting removes the pending stream quarry check may have left
  * (NAME.events.jsonl.new): it is settled.
  */
-#define _POSIX_C_SOURCE 200809L /* popen, gmtime_r, mkdir */
+#define _POSIX_C_SOURCE 200809L /* popen, mkdir */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -57,18 +57,6 @@ static void who(const char *by, char *out, size_t cap)
         const char *u = getenv("USER");
         snprintf(out, cap, "%s", u && *u ? u : "unknown");
     }
-}
-
-static void now_utc(char *out, size_t cap)
-{
-    time_t t = time(NULL);
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    uint64_t v;
-    if (sde && qc_parse_u64(sde, &v))
-        t = (time_t)v;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static int accept_one(const char *path, const char *golden_opt, const char *pack_dir,
@@ -133,7 +121,7 @@ static int accept_one(const char *path, const char *golden_opt, const char *pack
     e.bytes = res.bytes;
     snprintf(e.kernel, sizeof e.kernel, "%s", QK_VERSION_STRING);
     who(by, e.accepted_by, sizeof e.accepted_by);
-    now_utc(e.accepted_at, sizeof e.accepted_at);
+    qc_now_utc(e.accepted_at, sizeof e.accepted_at);
     snprintf(e.reason, sizeof e.reason, "%s", reason);
     if (qr_manifest_put(&man, &e) || (st = qr_manifest_save(&man, manifest, &err))) {
         qr_error_print(&err, stderr);

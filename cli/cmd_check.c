@@ -14,7 +14,8 @@
  * its stream beside the golden as NAME.events.jsonl.new for review (quarry
  * golden review / accept); the golden itself is never written here, and
  * with CI set in the environment nothing is written at all.  --junit FILE
- * writes a JUnit XML report for CI systems.
+ * writes a JUnit XML report for CI systems, --report DIR an HTML report for
+ * QA (report.c; each job fills its slot through qr_run's hooks).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -31,7 +32,7 @@
 const char qc_help_check[] =
     "usage: quarry check [PATH...] [--golden-dir DIR] [--pack-dir DIR] [-j J]\n"
     "                    [--threads N] [--junit FILE] [--shard K/N]\n"
-    "                    [--heavy [--rollback K]]\n"
+    "                    [--heavy [--rollback K]] [--report DIR]\n"
     "\n"
     "Replays each scenario (PATH: scenario files or directories of *.jsonl; default\n"
     "scenarios/), compares its event stream with <golden-dir>/<name>.events.jsonl,\n"
@@ -48,6 +49,9 @@ const char qc_help_check[] =
     "  --threads N       light worker threads per scenario (1 to 64, default 1);\n"
     "                    with -j J, up to J x N threads run at once\n"
     "  --junit FILE      also write a JUnit XML report (one testcase per scenario)\n"
+    "  --report DIR      also write DIR/index.html, a self-contained HTML report for\n"
+    "                    QA: results, expect lines, divergences, step times, accept\n"
+    "                    records\n"
     "  --shard K/N       check only the K-th of N slices (1 <= K <= N): the\n"
     "                    scenarios in file-name order whose index is K-1 mod N, so\n"
     "                    N machines with K = 1..N check every scenario once\n"
@@ -70,6 +74,7 @@ typedef struct job {
     double seconds;                    /* wall time of its check (JUnit) */
     char error[1200]; /* bad input: "file:line:col: message" for stderr */
     char *report; /* what to print, lines ending in '\n' */
+    qc_report_slot *rep; /* --report: what the HTML report needs, or NULL */
     size_t len, cap;
 } job;
 
@@ -183,6 +188,7 @@ static void check_scenario(job *j)
         say(j, "MISSING %s: no golden, run quarry accept\n", name);
         tmp = tmpfile();
         qr_run_opts mo = {.write = qr_write_stdio, .write_ud = tmp, .threads = j->threads};
+        qc_report_attach(j->rep, sc, &mo);
         if (tmp && !qr_run(sc, &mo, &res, &err))
             write_pending(j, golden, tmp);
         goto out;
@@ -211,6 +217,7 @@ static void check_scenario(job *j)
     }
     qr_run_opts ro = {.write = qr_write_stdio, .write_ud = tmp, .threads = j->threads,
                       .heavy = j->heavy, .heavy_rollback = j->rollback};
+    qc_report_attach(j->rep, sc, &ro);
     if ((st = qr_run(sc, &ro, &res, &err))) {
         char e[1200];
         qr_error_format(&err, e, sizeof e);
@@ -232,6 +239,7 @@ static void check_scenario(job *j)
             char s[2048], full[4096];
             qr_diff_summary(&d, "golden", "now", s, sizeof s);
             qr_diff_render(&d, "golden", "now", full, sizeof full);
+            qc_report_divergence(j->rep, full);
             say(j, "FAIL %s: %s\n", name, s);
             /* the detail lines of the full rendering, indented */
             const char *nl = strchr(full, '\n');
@@ -270,6 +278,7 @@ static void check_scenario(job *j)
             res.ticks, res.events, n_ok, n_all);
     }
 out:
+    qc_report_take(j->rep, sc, &res, qr_manifest_find(&man, sc->name), gf == NULL);
     if (gf)
         fclose(gf);
     if (tmp)
@@ -405,7 +414,7 @@ static void *worker(void *arg)
 
 int qc_cmd_check(int argc, char **argv)
 {
-    const char *golden_dir = NULL, *pack_dir = NULL, *junit = NULL, *v;
+    const char *golden_dir = NULL, *pack_dir = NULL, *junit = NULL, *report_dir = NULL, *v;
     bool heavy = false;
     uint32_t rollback = 0;
     uint64_t shard_k = 1, shard_n = 1;
@@ -440,6 +449,9 @@ int qc_cmd_check(int argc, char **argv)
         } else if ((m = qc_opt("check", argc, argv, &i, "--junit", &v)) != 0) {
             if (m < 0) goto usage;
             junit = v;
+        } else if ((m = qc_opt("check", argc, argv, &i, "--report", &v)) != 0) {
+            if (m < 0) goto usage;
+            report_dir = v;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             qc_usage("check", "unknown option '%s'", argv[i]);
             goto usage;
@@ -456,15 +468,21 @@ int qc_cmd_check(int argc, char **argv)
         goto usage;
     free(paths);
     take_shard(&list, shard_k, shard_n);
+    qc_report *report = NULL;
+    if (report_dir && qc_report_open(report_dir, list.n, &report)) {
+        qc_paths_free(&list);
+        return QC_EXIT_USAGE;
+    }
     job *jobs = calloc(list.n ? list.n : 1, sizeof *jobs);
     if (!jobs) {
+        qc_report_free(report);
         qc_paths_free(&list);
         return qc_usage("check", "out of memory");
     }
     for (size_t i = 0; i < list.n; i++)
         jobs[i] = (job){.path = list.v[i], .golden_dir = golden_dir, .pack_dir = pack_dir,
                         .threads = light_threads, .heavy = heavy, .rollback = rollback,
-                        .ci = qc_in_ci()};
+                        .ci = qc_in_ci(), .rep = qc_report_slot_at(report, i)};
     pool p = {jobs, list.n, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
     size_t nt = threads < list.n ? (size_t)threads : list.n;
     pthread_t tids[256];
@@ -491,12 +509,17 @@ int qc_cmd_check(int argc, char **argv)
         else
             failed++;
         bad |= jobs[i].bad_input;
+        qc_report_outcome(jobs[i].rep, jobs[i].name, jobs[i].passed, jobs[i].bad_input,
+                          jobs[i].report);
     }
     for (size_t t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
     printf("%zu passed, %zu failed\n", passed, failed);
     if (junit && write_junit(junit, jobs, list.n) != 0)
         bad = true;
+    if (report && qc_report_write(report) != 0)
+        bad = true;
+    qc_report_free(report);
     for (size_t i = 0; i < list.n; i++)
         free(jobs[i].report);
     free(jobs);

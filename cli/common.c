@@ -3,7 +3,7 @@
  * default directories (packs/ and golden/ beside scenarios/), and expanding
  * PATH arguments into a sorted list of scenario files.
  */
-#define _POSIX_C_SOURCE 200809L /* opendir, strdup */
+#define _POSIX_C_SOURCE 200809L /* opendir, strdup, gmtime_r */
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "qc.h"
 
@@ -202,4 +203,16 @@ int qc_parse_rollback(const char *cmd, const char *s, uint32_t *out)
         return qc_usage(cmd, "--rollback wants a number of ticks from 1 to 1000000, got '%s'", s);
     *out = (uint32_t)v;
     return 0;
+}
+
+void qc_now_utc(char *out, size_t cap)
+{
+    time_t t = time(NULL);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    uint64_t v;
+    if (sde && qc_parse_u64(sde, &v))
+        t = (time_t)v;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -80,6 +80,50 @@ qr_scenario *qc_load_scenario(const char *path, const char *pack_dir);
  * golden or pending file. */
 bool qc_in_ci(void);
 
+/* The time now in UTC, "YYYY-MM-DDTHH:MM:SSZ" (out: at least 21 bytes);
+ * SOURCE_DATE_EPOCH, when set, replaces the clock (reproducible tests). */
+void qc_now_utc(char *out, size_t cap);
+
+/* The QA report of `quarry check --report DIR` (report.c, report_svg.c).
+ * One slot per scenario, in the check's order; each job fills only its
+ * own slot (no locking), the main thread writes the report after every
+ * job is done.  The hooks only observe: the event stream never changes. */
+typedef struct qc_report qc_report;
+typedef struct qc_report_slot qc_report_slot;
+/* Creates DIR (and its parents) if missing and one slot per scenario.
+ * Returns 0, or QC_EXIT_USAGE after saying why on stderr. */
+int qc_report_open(const char *dir, size_t n, qc_report **out);
+qc_report_slot *qc_report_slot_at(qc_report *r, size_t i); /* NULL r: NULL */
+/* Before qr_run: hooks that count light commits and time every step
+ * (CLOCK_MONOTONIC; the first step from now).  NULL s: nothing. */
+void qc_report_attach(qc_report_slot *s, const qr_scenario *sc, qr_run_opts *ro);
+/* The check's rendering of the first divergence from the golden. */
+void qc_report_divergence(qc_report_slot *s, const char *text);
+/* After the check of a loaded scenario: its expectations and results
+ * (res may be all zero when the run never started), the manifest's
+ * accept record (or NULL), whether the golden is missing. */
+void qc_report_take(qc_report_slot *s, const qr_scenario *sc, const qr_run_result *res,
+                    const qr_manifest_entry *accepted, bool missing);
+/* Once the job is done (main thread): its name, outcome and the text the
+ * check printed for it. */
+void qc_report_outcome(qc_report_slot *s, const char *name, bool passed, bool bad_input,
+                       const char *text);
+/* Writes DIR/index.html atomically.  0, or -1 after saying why. */
+int qc_report_write(qc_report *r);
+void qc_report_free(qc_report *r);
+/* Text for XML and HTML (content and quoted attributes): & < > " '
+ * escaped, control characters other than tab and newline dropped. */
+void qc_markup_text(FILE *f, const char *s);
+/* Step times (report_svg.c).  Median, p99 (nearest rank) and max of
+ * us[0..n), all 0 when n is 0; false when out of memory.  O(n log n). */
+bool qc_step_stats(const float *us, size_t n, double *median, double *p99, double *max);
+/* At most cap points into out: the largest sample of each bucket of *per
+ * consecutive samples.  Returns the number of points. */
+size_t qc_step_buckets(const float *us, size_t n, float *out, size_t cap, size_t *per);
+/* An inline SVG line plot of n bucket maxima over a run of `ticks` ticks. */
+void qc_step_svg(FILE *f, const float *pts, size_t n, size_t per, uint64_t ticks);
+#define QC_PLOT_POINTS 600
+
 /* The save store of `quarry run` (store.c): qr_run's save and load
  * callbacks over adapters/region. */
 typedef struct qc_store {

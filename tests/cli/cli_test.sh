@@ -451,5 +451,59 @@ has "$T/err" 'unknown_op.jsonl:2:27: unknown op'
 expect_rc 0 "$Q" help bisect
 has "$T/out" '^usage: quarry bisect A B'
 
+# ---- check --report: one self-contained HTML file for QA -------------------
+# Its own project, built like $T/proj: walk passes, walk_two fails an expect
+# line (its golden forced), the accept reason needs escaping.
+RP="$T/report_proj"
+mkdir -p "$RP/scenarios" "$RP/packs"
+cp "$SRC/packs/default.json" "$SRC/packs/recipes.json" "$RP/packs/"
+cp "$W" "$RP/scenarios/walk.jsonl"
+sed 's/"name":"walk"/"name":"walk_two"/; s/"seed":42/"seed":7/' "$W" > "$RP/scenarios/walk_two.jsonl"
+printf '%s\n' '{"expect":"block","tick":40,"pos":[0,6,0],"block":"glass","note":"wrong <on> purpose"}' >> "$RP/scenarios/walk_two.jsonl"
+SOURCE_DATE_EPOCH=86400 expect_rc 0 "$Q" accept "$RP/scenarios" --reason 'QA <sign-off> & "go"' --by tester --force
+R="$T/rep/nested"
+SOURCE_DATE_EPOCH=86400 expect_rc 1 "$Q" check "$RP/scenarios" --report "$R"
+has "$T/out" '^FAIL walk_two: expect line'
+if [ -f "$R/index.html" ] && [ "$(ls -A "$R")" = index.html ]; then ok; else no "report: not one index.html in $R"; fi
+H="$R/index.html"
+has "$H" '^<!DOCTYPE html>'
+has "$H" '</html>$'
+if grep -Eq 'https?://|src=|<script|<link' "$H"; then no "report refers outside itself"; else ok; fi
+has "$H" 'Written 1970-01-02T00:00:00Z \(UTC\) by quarry [0-9]+\.[0-9]+\.[0-9]+'
+has "$H" '2 scenarios: 1 passed, 1 failed, 0 missing a golden, 0 errors'
+has "$H" '<a href="#s1">walk</a></td><td><span class="b PASS">PASS</span></td><td class="n">60</td>'
+has "$H" '<a href="#s2">walk_two</a></td><td><span class="b FAIL">FAIL</span>'
+has "$H" '<section id="s2">'
+has "$H" '<td>FAIL</td><td>block at \[0,6,0\] is grass, expected glass</td><td>wrong &lt;on&gt; purpose</td>'
+has "$H" '<td>pass</td><td>block at \[1,7,3\] is stone</td><td>placed on top of grass</td>'
+has "$H" 'QA &lt;sign-off&gt; &amp; &quot;go&quot;'
+if grep -q '<sign-off>' "$H"; then no "report: the reason is not escaped"; else ok; fi
+has "$H" '<tr><th>Light commits</th><td class="n">[0-9]+</td></tr>'
+has "$H" '<tr><th>Step time p99</th><td class="n">[0-9.]+ &#181;s</td></tr>'
+has "$H" '<svg '
+has "$H" '<polyline class="line" points="'
+has "$H" '>tick 59</text>'
+has "$H" 'pictures are not available yet'
+# a divergence is shown, and a missing golden gets its badge
+sed 's/"ticks":60/"ticks":61/' "$RP/scenarios/walk.jsonl" > "$RP/walk.jsonl" && mv "$RP/walk.jsonl" "$RP/scenarios/walk.jsonl"
+cp "$W" "$RP/scenarios/walk_new.jsonl" && sed -i 's/"name":"walk"/"name":"walk_new"/' "$RP/scenarios/walk_new.jsonl"
+expect_rc 1 env CI=true "$Q" check "$RP/scenarios" --report "$T/rep2" -j 3
+has "$T/rep2/index.html" '<h3>First divergence from the golden</h3>'
+has "$T/rep2/index.html" 'href="#s2">walk_new</a></td><td><span class="b MISSING">MISSING</span>'
+rm "$RP/scenarios/walk_new.jsonl" && cp "$W" "$RP/scenarios/walk.jsonl"
+# the same check twice: the same document but for the timing numbers
+SOURCE_DATE_EPOCH=86400 expect_rc 1 "$Q" check "$RP/scenarios" --report "$T/rep3" -j 2
+sed -E 's/[0-9]+(\.[0-9]+)?/N/g' "$H" > "$T/rep_a"
+sed -E 's/[0-9]+(\.[0-9]+)?/N/g' "$T/rep3/index.html" > "$T/rep_b"
+if cmp -s "$T/rep_a" "$T/rep_b"; then ok; else no "report structure differs between runs"; diff "$T/rep_a" "$T/rep_b" | head -10 >&2; fi
+# a report directory that cannot be made: exit 2 before checking anything
+: > "$T/plainfile"
+expect_rc 2 "$Q" check "$RP/scenarios" --report "$T/plainfile/rep"
+has "$T/err" "--report .*plainfile/rep: cannot create the directory: Not a directory"
+if [ -s "$T/out" ]; then no "check ran despite a bad --report"; else ok; fi
+expect_rc 2 "$Q" check "$RP/scenarios" --report
+expect_rc 0 "$Q" check --help
+has "$T/out" '--report DIR'
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
