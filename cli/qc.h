@@ -26,10 +26,12 @@ int qc_cmd_txn_status(int argc, char **argv);
 int qc_cmd_region(int argc, char **argv);
 int qc_cmd_bisect(int argc, char **argv);
 int qc_cmd_golden(int argc, char **argv);
+int qc_cmd_repl(int argc, char **argv);
 
 /* Each command's --help text. */
 extern const char qc_help_run[], qc_help_check[], qc_help_diff[], qc_help_accept[],
-    qc_help_txn_status[], qc_help_region[], qc_help_golden[], qc_help_bisect[];
+    qc_help_txn_status[], qc_help_region[], qc_help_golden[], qc_help_bisect[],
+    qc_help_repl[];
 
 /* Prints "quarry CMD: message" and a hint to stderr; returns QC_EXIT_USAGE. */
 int qc_usage(const char *cmd, const char *fmt, ...)

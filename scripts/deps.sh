@@ -22,6 +22,7 @@ packages=(
     libxxhash-dev            # kernel/: header-only hash
     libzstd-dev              # adapters/region: zstd region files
     zlib1g-dev               # adapters/region: CRC32; the bench's Anvil baseline
+    libedit-dev              # cli/: line editing in quarry repl
     libclang-rt-14-dev       # clang's ASan/UBSan runtimes (dev preset, matrix)
 )
 

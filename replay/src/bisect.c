@@ -281,13 +281,15 @@ static void descend(side *a, side *b, qk_subsys sub, qr_divergence *out)
 
 /* ---- events of a tick ---------------------------------------------------- */
 
-/* Records the first differing line of the two captures; false if equal. */
-static bool first_line_diff(const qr__capture *a, const qr__capture *b, qr_divergence *out)
+bool qr__first_line_diff(const char *pa, size_t na, const char *pb, size_t nb,
+                         qr_divergence *out)
 {
-    const char *pa = a->p ? a->p : "", *pb = b->p ? b->p : "";
-    for (uint64_t k = 1; *pa || *pb; k++) {
-        const char *ea = strchr(pa, '\n'), *eb = strchr(pb, '\n');
-        size_t la = ea ? (size_t)(ea - pa) : strlen(pa), lb = eb ? (size_t)(eb - pb) : strlen(pb);
+    const char *enda = pa + na, *endb = pb + nb;
+    for (uint64_t k = 1; pa < enda || pb < endb; k++) {
+        const char *ea = memchr(pa, '\n', (size_t)(enda - pa));
+        const char *eb = memchr(pb, '\n', (size_t)(endb - pb));
+        size_t la = ea ? (size_t)(ea - pa) : (size_t)(enda - pa);
+        size_t lb = eb ? (size_t)(eb - pb) : (size_t)(endb - pb);
         if (la != lb || memcmp(pa, pb, la) != 0) {
             out->has_event = true;
             out->event_line = k;
@@ -299,6 +301,41 @@ static bool first_line_diff(const qr__capture *a, const qr__capture *b, qr_diver
         pb += lb + (eb != NULL);
     }
     return false;
+}
+
+static bool first_line_diff(const qr__capture *a, const qr__capture *b, qr_divergence *out)
+{
+    return qr__first_line_diff(a->p ? a->p : "", a->len, b->p ? b->p : "", b->len, out);
+}
+
+void qr__diverge(const qr_scenario *sa, qk_world *wa, const qr_scenario *sb, qk_world *wb,
+                 uint64_t t, qr_divergence *out)
+{
+    side a = {.sc = sa, .w = wa}, b = {.sc = sb, .w = wb};
+    qk_digests da, db;
+    qk_world_digests(wa, &da);
+    qk_world_digests(wb, &db);
+    memset(out, 0, sizeof *out);
+    out->found = true;
+    out->tick = t;
+    out->ticks_compared = t + 1;
+    if (da.chain == db.chain)
+        return;
+    size_t m = 0;
+    int root = -1;
+    for (int k = 0; k < QK_SUB__COUNT; k++) {
+        if (da.sub[k] == db.sub[k])
+            continue;
+        if (root < 0)
+            root = k;
+        m += (size_t)snprintf(out->subsystems + m, m < sizeof out->subsystems
+                              ? sizeof out->subsystems - m : 0, "%s%s", m ? "," : "",
+                              qk_subsys_name((qk_subsys)k));
+    }
+    if (root < 0) /* the chain alone differs: the worlds began apart */
+        qr__strlcpy(out->subsystems, "chain", sizeof out->subsystems);
+    else
+        descend(&a, &b, (qk_subsys)root, out);
 }
 
 /* ---- the lockstep -------------------------------------------------------- */
@@ -373,25 +410,7 @@ qr_status qr_bisect_runs(const qr_scenario *a, const qr_scenario *b,
             }
             continue;
         }
-        memset(out, 0, sizeof *out);
-        out->found = true;
-        out->tick = t;
-        out->ticks_compared = t + 1;
-        size_t m = 0;
-        int root = -1;
-        for (int k = 0; k < QK_SUB__COUNT; k++) {
-            if (da.sub[k] == db.sub[k])
-                continue;
-            if (root < 0)
-                root = k;
-            m += (size_t)snprintf(out->subsystems + m, m < sizeof out->subsystems
-                                  ? sizeof out->subsystems - m : 0, "%s%s", m ? "," : "",
-                                  qk_subsys_name((qk_subsys)k));
-        }
-        if (root < 0) /* the chain alone differs: the worlds began apart */
-            qr__strlcpy(out->subsystems, "chain", sizeof out->subsystems);
-        else
-            descend(&s[0], &s[1], (qk_subsys)root, out);
+        qr__diverge(a, s[0].w, b, s[1].w, t, out);
         first_line_diff(&s[0].lines, &s[1].lines, out);
         s[0].capture = s[1].capture = false;
     }

@@ -8,7 +8,10 @@
  *     (inputs are sorted by tick, so this is one cursor and a scratch array
  *     sized for the largest group, since qk_step reorders what it gets);
  *   - qr__capture: the canonical lines of one tick, kept in a growing
- *     buffer (event expectations match them, the bisector compares them).
+ *     buffer (event expectations match them, the bisector compares them);
+ *   - qr__diverge / qr__first_line_diff: the bisector's descent at the root
+ *     tick and its line comparison, which stepping sessions (session.c)
+ *     use when their two runs part.
  */
 #ifndef QR_RUN_INTERNAL_H
 #define QR_RUN_INTERNAL_H
@@ -48,5 +51,17 @@ void qr__capture_add(qr__capture *c, const char *line, size_t n);
 /* Empties c for the next tick (keeps its memory). */
 void qr__capture_clear(qr__capture *c);
 void qr__capture_free(qr__capture *c);
+
+/* Two worlds that have just stepped tick t: fills out (zeroed first) with
+ * found, tick, ticks_compared = t + 1 and, when their chains differ, the
+ * differing subsystems and the descent into the first of them (bisect.c;
+ * sa and sb name blocks and items).  O(columns + 65,536) at most. */
+void qr__diverge(const qr_scenario *sa, qk_world *wa, const qr_scenario *sb, qk_world *wb,
+                 uint64_t t, qr_divergence *out);
+/* Compares two runs of '\n'-ended lines (a[0..na), b[0..nb)); at the first
+ * differing line sets out's has_event, event_line (1-based) and event_a/b
+ * and returns true; false when they are equal.  O(na + nb). */
+bool qr__first_line_diff(const char *a, size_t na, const char *b, size_t nb,
+                         qr_divergence *out);
 
 #endif /* QR_RUN_INTERNAL_H */

@@ -505,5 +505,71 @@ expect_rc 2 "$Q" check "$RP/scenarios" --report
 expect_rc 0 "$Q" check --help
 has "$T/out" '--report DIR'
 
+# ---- repl: a script on stdin gets the lines a person would see ------------
+# build_and_break: player 1's stone at (0,7,-1) appears at tick 6 and is
+# broken at tick 30; the b run breaks (0,7,0) at tick 30 instead.
+RB="$SRC/scenarios/build_and_break.jsonl"
+cat > "$T/repl.in" <<'SCRIPT'
+where
+step 5
+block 0 7 -1
+goto 50
+snapshot s50
+goto 10
+restore s50
+where
+goto 0
+watch block 0 7 -1
+run
+events 6 6 block
+player 1 on_ground
+inv 3
+bogus
+goto 999
+SCRIPT
+expect_rc 0 "$Q" repl "$RB" --against "$SRC/golden/build_and_break.events.jsonl" < "$T/repl.in"
+cat > "$T/repl.want" <<'WANT'
+tick 0 of 100, the runs agree
+tick 5
+block 0 7 -1: air
+tick 50
+snapshot s50 at tick 50
+tick 10
+tick 50
+tick 50 of 100, the runs agree
+tick 0
+watch 1: block 0 7 -1 = air
+watch 1 (block 0 7 -1) changed at tick 6: air -> stone
+tick 7
+{"tick":6,"type":"block","x":0,"y":7,"z":-1,"block":"stone","prev":"air","cause":"place","player":1}
+player 1 on_ground: true
+inv 3: selected 0; 0: 64 cobblestone
+error: unknown command 'bogus' (help lists them)
+error: tick 999 is past the end (100)
+WANT
+if diff "$T/repl.want" "$T/out" >&2; then ok; else no "repl transcript differs"; fi
+# back and forth through a checkpoint: the digests of stepping straight there
+printf 'goto 80\nhash\ngoto 3\ngoto 80\nhash\n' | "$Q" repl "$RB" > "$T/out" 2>&1
+if [ "$(sed -n 2,8p "$T/out")" = "$(sed -n 11,17p "$T/out")" ] && [ "$(wc -l < "$T/out")" -eq 17 ]; then ok
+else no "repl: hash after goto back and forth differs"; sed 's/^/    /' "$T/out" >&2; fi
+# two runs: `run` stops where they part, with the bisector's descent
+sed 's/"op":"break","pos":\[0,7,-1\]/"op":"break","pos":[0,7,0]/' "$RB" > "$T/bb_b.jsonl"
+printf 'run\nwhere\nhash\ndiff\nbisect\n' > "$T/repl2.in"
+expect_rc 0 "$Q" repl "$RB" --b "$T/bb_b.jsonl" --pack-dir "$SRC/packs" < "$T/repl2.in"
+has "$T/out" '^the runs part at tick 30$'
+has "$T/out" '^first divergence at tick 30 in blocks,light, chunk \(0,-1\), voxel \(0,7,-1\): block air vs stone; '
+has "$T/out" '^tick 31 of 100, the runs parted at tick 30$'
+has "$T/out" '^blocks +[0-9a-f]{16} [0-9a-f]{16} differs$'
+has "$T/out" '^entities +([0-9a-f]{16}) \1$'
+has "$T/out" '198 later differences follow from it$'
+# usage and bad input: exit 2, file:line:col
+expect_rc 2 "$Q" repl
+expect_rc 2 "$Q" repl "$RB" --against x --b y
+printf '{"quarry":"events"}\n{"tick":1,"type":"digest"}\n' > "$T/bad.events.jsonl"
+expect_rc 2 "$Q" repl "$RB" --against "$T/bad.events.jsonl" < /dev/null
+has "$T/err" "bad.events.jsonl:2:1: expected an event of tick 0"
+expect_rc 2 "$Q" repl "$T/bad_json.jsonl" --pack-dir "$SRC/packs" < /dev/null
+has "$T/err" "^$T/bad_json.jsonl:[0-9]+:[0-9]+: "
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

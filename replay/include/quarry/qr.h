@@ -498,6 +498,129 @@ size_t qr_divergence_render(const qr_divergence *d, char *buf, size_t cap);
 size_t qr_divergence_json(const qr_divergence *d, char *buf, size_t cap);
 
 /* ===================================================================== */
+/* Stepping sessions                                                     */
+/* ===================================================================== */
+
+/* A session steps a scenario's world a tick at a time for a person or a
+ * script (`quarry repl`): forwards, backwards (through a checkpoint every
+ * 64 ticks: restore the nearest one at or before the target, re-step),
+ * to named snapshots.  Optionally it compares each tick with a second run:
+ * a second scenario's world stepped in lockstep with its own inputs, or a
+ * golden event stream (the tick's canonical lines, digest line included).
+ * The first tick where they part is kept with the bisector's descent (for
+ * two worlds: subsystem, column and voxel or player and field).  Watches
+ * stop qr_session_advance at the first tick a value changes or the two
+ * worlds start to disagree on it.  The canonical lines of every tick
+ * reached are recorded (qr_session_lines).  Memory: O(lines + snapshot
+ * size x ticks / 64). */
+typedef struct qr_session qr_session;
+
+typedef struct qr_session_opts {
+    const qr_scenario *b;   /* a second run in lockstep (not owned), or NULL */
+    const char *golden;     /* a golden stream to compare with, or NULL */
+    uint32_t checkpoint_every; /* 0: 64 */
+} qr_session_opts;
+
+/* Creates the world(s) at tick 0 and reads the golden (QR_ERR_IO, or
+ * QR_ERR_INPUT at file:line:col when it is not an event stream whose lines
+ * carry ascending ticks, each tick closed by a digest line).  `a` (and
+ * opts->b) must outlive the session.  *out is NULL on error. */
+qr_status qr_session_open(qr_session **out, const qr_scenario *a,
+                          const qr_session_opts *opts, qr_error *err);
+void qr_session_free(qr_session *s);
+
+/* The next tick to run (ticks stepped), and the run's length: the
+ * scenario's ticks, the longer one's with a second scenario. */
+uint64_t qr_session_tick(const qr_session *s);
+uint64_t qr_session_end(const qr_session *s);
+/* World and scenario 0 (a) or 1 (b); NULL when there is no second world.
+ * The world is for queries only and changes with every call below. */
+const qk_world *qr_session_world(const qr_session *s, int which);
+const qr_scenario *qr_session_scenario(const qr_session *s, int which);
+/* Whether a second run (world or golden) is compared with. */
+bool qr_session_compares(const qr_session *s);
+
+/* What a watch or a query looks at. */
+typedef enum qr_probe_kind {
+    QR_PROBE_BLOCK,    /* "stone", "#12" for an unnamed id, "unloaded" */
+    QR_PROBE_LIGHT,    /* "sky 15 block 0", "unloaded" */
+    QR_PROBE_PLAYER,   /* one field ("x".."mode") or, with field "", all as
+                          "x=.. y=.. .. mode=survival"; "absent" */
+    QR_PROBE_INVENTORY /* "selected 0; 0: 64 stone; 1: 3 torch" (non-empty
+                          slots); "absent" */
+} qr_probe_kind;
+
+typedef struct qr_probe {
+    qr_probe_kind kind;
+    int32_t pos[3];  /* BLOCK, LIGHT */
+    uint32_t player; /* PLAYER, INVENTORY */
+    char field[16];  /* PLAYER: x y z vx vy vz yaw pitch dirs on_ground slot mode */
+} qr_probe;
+
+/* Whether a player field name is known (for watches). */
+bool qr_probe_field_ok(const char *field);
+/* The probe's value in world `which` as text into buf (NUL-terminated);
+ * returns the length it wanted.  With which = -1: world a's value, or
+ * "a=VALUE b=VALUE" when there are two worlds. */
+size_t qr_session_value(const qr_session *s, int which, const qr_probe *p, char *buf,
+                        size_t cap);
+
+/* Why qr_session_advance stopped. */
+typedef enum qr_stop_kind {
+    QR_STOP_TARGET = 0, /* reached the tick asked for */
+    QR_STOP_END,        /* reached qr_session_end */
+    QR_STOP_PARTED,     /* the runs parted at the tick just stepped */
+    QR_STOP_WATCH       /* a watch's value changed at the tick just stepped */
+} qr_stop_kind;
+
+typedef struct qr_stop {
+    qr_stop_kind kind;
+    uint64_t tick;     /* PARTED, WATCH: the tick stepped last */
+    size_t watch;      /* WATCH: its index (the first that fired) */
+    char before[256], after[256]; /* WATCH: its value before and after */
+} qr_stop;
+
+#define QR_SESSION_WATCHES 16 /* most watches at once */
+
+/* Adds a watch (QR_ERR_INPUT: too many, or an unknown player field).
+ * Returns its index in *index (may be NULL). */
+qr_status qr_session_watch(qr_session *s, const qr_probe *p, size_t *index,
+                           qr_error *err);
+/* Removes every watch. */
+void qr_session_unwatch(qr_session *s);
+size_t qr_session_watch_count(const qr_session *s);
+const qr_probe *qr_session_watch_at(const qr_session *s, size_t i);
+
+/* Steps until the next tick to run is `until` (clamped to the end).  With
+ * stop, it also stops after the tick where the runs part (the first time
+ * they do; not again once parted earlier) or a watch fires.  stop_out
+ * says why (may be NULL).  Errors: QR_ERR_KERNEL, QR_ERR_NOMEM. */
+qr_status qr_session_advance(qr_session *s, uint64_t until, bool stop, qr_stop *stop_out,
+                             qr_error *err);
+/* Makes t the next tick to run, forwards (stepping) or backwards
+ * (restoring the nearest checkpoint, then stepping).  QR_ERR_INPUT past
+ * the end.  Restoring gives the same state as stepping: digests agree. */
+qr_status qr_session_goto(qr_session *s, uint64_t t, qr_error *err);
+
+/* Named snapshots of the current state (every world); a name taken again
+ * is replaced.  Restore: QR_ERR_INPUT for an unknown name. */
+qr_status qr_session_snapshot(qr_session *s, const char *name, qr_error *err);
+qr_status qr_session_restore(qr_session *s, const char *name, qr_error *err);
+/* Snapshot i's name and tick, in the order taken; NULL past the last. */
+const char *qr_session_snapshot_name(const qr_session *s, size_t i, uint64_t *tick);
+
+/* The first parting found before the current tick: true and *out (the
+ * bisector's report for that tick: subsystems, descent for two worlds,
+ * the first differing line of the tick); false (*out: not found, ticks
+ * compared) when the runs agree so far.  later_differences is 0. */
+bool qr_session_parted(const qr_session *s, qr_divergence *out);
+
+/* World a's canonical lines recorded for ticks [t1, t2), clipped to the
+ * ticks already stepped: a pointer into the session's log (valid until the
+ * next call that steps) and its length in bytes. */
+const char *qr_session_lines(const qr_session *s, uint64_t t1, uint64_t t2, size_t *len);
+
+/* ===================================================================== */
 /* Golden manifest                                                       */
 /* ===================================================================== */
 
