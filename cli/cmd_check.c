@@ -288,25 +288,6 @@ out:
     qr_scenario_free(sc);
 }
 
-/* XML text: &, <, >, " escaped; control characters other than tab and
- * newline dropped (XML 1.0 cannot hold them). */
-static void xml_text(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '&')
-            fputs("&amp;", f);
-        else if (c == '<')
-            fputs("&lt;", f);
-        else if (c == '>')
-            fputs("&gt;", f);
-        else if (c == '"')
-            fputs("&quot;", f);
-        else if (c >= 0x20 || c == '\n' || c == '\t')
-            fputc(c, f);
-    }
-}
-
 /* One testcase per scenario: <failure> for a failed check (its report as
  * the text, its first line as the message), <error> for bad input.
  * Written atomically; 0 or -1 after saying why on stderr. */
@@ -332,7 +313,7 @@ static int write_junit(const char *path, const job *jobs, size_t n)
     for (size_t i = 0; i < n; i++) {
         const job *j = &jobs[i];
         fputs("  <testcase classname=\"quarry.worldtests\" name=\"", f);
-        xml_text(f, j->name);
+        qc_markup_text(f, j->name);
         fprintf(f, "\" time=\"%.3f\"", j->seconds);
         if (j->passed) {
             fputs("/>\n", f);
@@ -344,9 +325,9 @@ static int write_junit(const char *path, const job *jobs, size_t n)
         snprintf(msg, sizeof msg, "%.*s", (int)(first < sizeof msg - 1 ? first : sizeof msg - 1),
                  rep);
         fprintf(f, ">\n    <%s message=\"", j->bad_input ? "error" : "failure");
-        xml_text(f, msg);
+        qc_markup_text(f, msg);
         fputs("\">", f);
-        xml_text(f, rep);
+        qc_markup_text(f, rep);
         fprintf(f, "</%s>\n  </testcase>\n", j->bad_input ? "error" : "failure");
     }
     fputs("</testsuite>\n", f);
