@@ -28,6 +28,8 @@
 const char qc_help_bisect[] =
     "usage: quarry bisect A B [--json] [--ticks N] [--pack-dir DIR]\n"
     "       quarry bisect SCENARIO --against GOLDEN [--json] [--pack-dir DIR]\n"
+    "       quarry bisect SCENARIO --build-a BIN --build-b BIN [--json] [--bundle OUT]\n"
+    "                     [--pack-dir DIR]\n"
     "\n"
     "Finds the first tick whose chained hash differs between two runs and\n"
     "narrows it down.  A and B are two scenarios (stepped side by side: the\n"
@@ -44,6 +46,14 @@ const char qc_help_bisect[] =
     "  --ticks N        step N ticks (scenarios; default: the longer one's count)\n"
     "  --against GOLDEN bisect SCENARIO's replay against this event stream\n"
     "  --pack-dir DIR   where <pack>.json is found (default: SCENARIO's dir/../packs)\n"
+    "  --build-a BIN, --build-b BIN\n"
+    "                   run SCENARIO under two quarry executables (e.g. two commits'\n"
+    "                   builds): both streams give the tick, then `BIN probe` at that\n"
+    "                   tick (from a checkpoint) the column and voxel or player and\n"
+    "                   field; the number of segment replays is reported\n"
+    "  --bundle OUT     with the builds: write a desync bundle (scenario, pack, build\n"
+    "                   identities, divergence, checkpoint, leaves) that\n"
+    "                   quarry replay-bundle reproduces\n"
     "\n"
     "Exit codes: 0 the runs agree, 1 a divergence was found, 2 bad usage or input.\n";
 
@@ -153,9 +163,24 @@ static int bisect_against(const char *scenario, const char *golden, const char *
     return rc;
 }
 
+/* The scenario under two quarry executables (builds.c), and its bundle. */
+static int bisect_builds(const char *scenario, const char *const bin[2], const char *pack_dir,
+                         bool json, const char *bundle)
+{
+    qc_builds r;
+    int rc = qc_bisect_builds_run(scenario, bin, pack_dir, &r);
+    if (!rc && bundle)
+        rc = qc_builds_bundle(&r, scenario, pack_dir, bin, bundle);
+    if (!rc)
+        rc = qc_builds_report(&r, json);
+    qc_bisect_builds_free(&r);
+    return rc;
+}
+
 int qc_cmd_bisect(int argc, char **argv)
 {
     const char *files[2] = {NULL, NULL}, *against = NULL, *pack_dir = NULL, *v;
+    const char *bin[2] = {NULL, NULL}, *bundle = NULL;
     uint64_t ticks = 0;
     bool json = false;
     int nfiles = 0, m;
@@ -171,6 +196,11 @@ int qc_cmd_bisect(int argc, char **argv)
         } else if ((m = qc_opt("bisect", argc, argv, &i, "--against", &against))) {
             if (m < 0)
                 return QC_EXIT_USAGE;
+        } else if ((m = qc_opt("bisect", argc, argv, &i, "--build-a", &bin[0])) ||
+                   (m = qc_opt("bisect", argc, argv, &i, "--build-b", &bin[1])) ||
+                   (m = qc_opt("bisect", argc, argv, &i, "--bundle", &bundle))) {
+            if (m < 0)
+                return QC_EXIT_USAGE;
         } else if ((m = qc_opt("bisect", argc, argv, &i, "--pack-dir", &pack_dir))) {
             if (m < 0)
                 return QC_EXIT_USAGE;
@@ -182,6 +212,16 @@ int qc_cmd_bisect(int argc, char **argv)
             return qc_usage("bisect", "two files, please (got a third: '%s')", argv[i]);
         }
     }
+    if (bin[0] || bin[1]) {
+        if (!bin[0] || !bin[1])
+            return qc_usage("bisect", "--build-a and --build-b go together");
+        if (nfiles != 1 || against || ticks)
+            return qc_usage("bisect", "--build-a/--build-b go with one SCENARIO (no --against, "
+                            "no --ticks)");
+        return bisect_builds(files[0], bin, pack_dir, json, bundle);
+    }
+    if (bundle)
+        return qc_usage("bisect", "--bundle goes with --build-a and --build-b");
     if (against) {
         if (nfiles != 1)
             return qc_usage("bisect", "--against GOLDEN goes with one SCENARIO");

@@ -27,6 +27,10 @@ static const qc_command commands[] = {
     {"region", qc_cmd_region, qc_help_region, "inspect a region file, verify a save"},
     {"golden", qc_cmd_golden, qc_help_golden, "golden status, review pending streams, accept"},
     {"repl", qc_cmd_repl, qc_help_repl, "step a scenario by hand, beside a golden or a second run"},
+    {"replay-bundle", qc_cmd_replay_bundle, qc_help_replay_bundle,
+     "reproduce a desync bundle written by bisect --bundle"},
+    /* hidden from the list: the protocol of bisect --build-a/--build-b */
+    {"probe", qc_cmd_probe, qc_help_probe, NULL},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -34,7 +38,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: quarry <command> [args]\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        if (commands[i].summary)
+            fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "  %-10s %s\n", "help", "show a command's help");
     fprintf(f, "\n'quarry <command> --help' for details; --version for versions.\n"
                "Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input.\n");

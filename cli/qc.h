@@ -27,11 +27,14 @@ int qc_cmd_region(int argc, char **argv);
 int qc_cmd_bisect(int argc, char **argv);
 int qc_cmd_golden(int argc, char **argv);
 int qc_cmd_repl(int argc, char **argv);
+int qc_cmd_probe(int argc, char **argv);
+int qc_cmd_replay_bundle(int argc, char **argv);
 
 /* Each command's --help text. */
 extern const char qc_help_run[], qc_help_check[], qc_help_diff[], qc_help_accept[],
     qc_help_txn_status[], qc_help_region[], qc_help_golden[], qc_help_bisect[],
     qc_help_repl[];
+extern const char qc_help_probe[], qc_help_replay_bundle[];
 
 /* Prints "quarry CMD: message" and a hint to stderr; returns QC_EXIT_USAGE. */
 int qc_usage(const char *cmd, const char *fmt, ...)
@@ -145,3 +148,39 @@ void qc_store_attach(qc_store *s, qr_run_opts *ro);
 void qc_store_close(qc_store *s);
 
 #endif /* QC_H */
+/* Two builds (builds.c).  A whole file into a malloc'ed, NUL-terminated
+ * buffer (QR_ERR_IO or QR_ERR_NOMEM with err naming the file). */
+qr_status qc_read_file(const char *path, char **out, size_t *len, qr_error *err);
+/* A private temporary directory "$TMPDIR/quarry-WHAT.XXXXXX" into out;
+ * 0, or -1 after saying why.  _remove unlinks the NULL-ended names in it
+ * and removes it. */
+int qc_tmpdir(const char *what, char *out, size_t cap);
+void qc_tmpdir_remove(const char *dir, const char *const *names);
+/* Runs argv (posix_spawnp) with stdout and stderr to the two files and
+ * waits: its exit code, 128 + signal, or -1 when it could not start. */
+int qc_spawn(char *const argv[], const char *out_path, const char *err_path);
+
+/* The two-binary bisect of one scenario: the divergence with the probes'
+ * descent, how many replays it took (full runs and probes), the builds'
+ * --version lines, the differing leaves and build A's checkpoint. */
+typedef struct qc_builds {
+    qr_divergence d;
+    uint64_t segment_replays; /* child replays: 2 full runs + the probes */
+    uint64_t fallbacks;       /* probes replayed from tick 0 (snapshot refused) */
+    uint64_t checkpoint_tick; /* the snapshot is the world before it */
+    char *version[2];
+    char *leaves[2];
+    uint8_t *snapshot;        /* build A's; NULL when there was no descent */
+    size_t snapshot_len;
+} qc_builds;
+/* 0, or QC_EXIT_USAGE after saying why (a child's stderr included). */
+int qc_bisect_builds_run(const char *scenario, const char *const bin[2], const char *pack_dir,
+                         qc_builds *r);
+void qc_bisect_builds_free(qc_builds *r);
+/* Prints r as `quarry bisect` does (text or one JSON line, with
+ * "segment_replays"); returns 1 when found, 0 when the runs agree. */
+int qc_builds_report(const qc_builds *r, bool json);
+/* Writes the desync bundle of r to out (atomically).  0 or QC_EXIT_USAGE. */
+int qc_builds_bundle(const qc_builds *r, const char *scenario, const char *pack_dir,
+                     const char *const bin[2], const char *out);
+

@@ -132,3 +132,14 @@ size_t qr__event_keys(const char *type_name, const char **keys, size_t cap);
 size_t qr__json_escape(char *buf, size_t cap, size_t n, const char *s);
 
 #endif /* QR_INTERNAL_H */
+/* ---- base64 (base64.c) ---------------------------------------------- */
+
+/* Characters qr__base64_encode writes for n bytes (without the NUL). */
+size_t qr__base64_size(size_t n);
+/* Encodes p[0..n) into out[qr__base64_size(n) + 1], NUL-terminated. */
+void qr__base64_encode(const uint8_t *p, size_t n, char *out);
+/* Decodes s[0..n) into a malloc'ed *out of *len bytes.  Returns (size_t)-1
+ * on success, (size_t)-2 when out of memory, else the offset of the first
+ * bad character (*out is then NULL). */
+size_t qr__base64_decode(const char *s, size_t n, uint8_t **out, size_t *len);
+

@@ -537,6 +537,98 @@ uint64_t qr_session_end(const qr_session *s);
  * The world is for queries only and changes with every call below. */
 const qk_world *qr_session_world(const qr_session *s, int which);
 const qr_scenario *qr_session_scenario(const qr_session *s, int which);
+/* ===================================================================== */
+/* Bisecting two builds: probes and repro bundles                        */
+/* ===================================================================== */
+
+/* Two quarry executables cannot share a world, so `quarry bisect --build-a
+ * --build-b` has each replay the scenario (`quarry probe`) to just after
+ * the root tick and print its leaves as canonical lines (docs/formats.md,
+ * "quarry probe"): every column's blocks and light digests, every player's
+ * fields and the clock; or, for one column, every voxel's block and light,
+ * run-length encoded per y-row.  qr_probe_compare descends into two such
+ * outputs as qr_bisect_runs descends into two worlds. */
+typedef struct qr_probe_opts {
+    uint64_t tick;            /* the state after this tick's step */
+    bool column;              /* one column's rows instead of the digests */
+    int32_t cx, cz;
+    const uint8_t *from;      /* start from these snapshot bytes (NULL: */
+    size_t from_len;          /* create the world at tick 0) */
+    const char *from_name;    /* labels a refused snapshot */
+    uint8_t **checkpoint;     /* non-NULL: a malloc'ed snapshot of the world */
+    size_t *checkpoint_len;   /* before tick checkpoint_at goes here (when */
+    uint64_t checkpoint_at;   /* the replay passes it) */
+} qr_probe_opts;
+
+/* Replays sc to just after tick o->tick and writes its leaves.  Errors:
+ * QR_ERR_INPUT (the tick is past the scenario's end; the snapshot is
+ * refused: malformed, another format or registry, another world, or past
+ * the tick; the message says "snapshot refused" and the byte), QR_ERR_KERNEL,
+ * QR_ERR_NOMEM, QR_ERR_OUTPUT.  O(ticks x step + columns) or O(65,536). */
+qr_status qr_probe_run(const qr_scenario *sc, const qr_probe_opts *o, qr_write_fn write,
+                       void *ud, qr_error *err);
+
+/* The lines two probes differ in (pointers into their text, no '\n'). */
+typedef struct qr_probe_leaves {
+    const char *a, *b;
+    size_t na, nb;
+} qr_probe_leaves;
+
+/* Descends into two probes' outputs for root subsystem `sub`: digests to
+ * the column (has_chunk), rows to the voxel (has_voxel; out's cx, cz must
+ * name the column), players to the player and field, the clock to the
+ * field; sets descended.  Only the fields it finds are touched.  leaves
+ * (may be NULL) gets the differing lines.  QR_ERR_INPUT at "probe of build
+ * A:line:col" for a line that is not a probe line. */
+qr_status qr_probe_compare(const char *a, size_t na, const char *b, size_t nb, qk_subsys sub,
+                           qr_divergence *out, qr_probe_leaves *leaves, qr_error *err);
+
+/* A desync repro bundle (docs/formats.md, "Desync bundle"): one JSON file
+ * with everything needed to reproduce a two-build divergence. */
+#define QR_BUNDLE_FORMAT 1
+typedef struct qr_bundle_build {
+    char *path, *version;     /* as given; `BIN --version`'s first line */
+    uint64_t xxh3;            /* of the executable file */
+} qr_bundle_build;
+
+typedef struct qr_bundle {
+    char *scenario_file, *scenario;   /* file name and verbatim text */
+    size_t scenario_len;
+    char *pack_file, *pack;           /* the scenario's pack, verbatim */
+    size_t pack_len;
+    char *recipes_file, *recipes;     /* the file its "recipes" names, or NULL */
+    size_t recipes_len;
+    qr_bundle_build build[2];
+    char *divergence;                 /* qr_divergence_json's line, no '\n' */
+    uint64_t segment_replays;
+    uint64_t checkpoint_tick;         /* the snapshot is the world before it */
+    uint8_t *snapshot;                /* build A's qk_snapshot bytes */
+    size_t snapshot_len;
+    char *leaves[2];                  /* the two probes' differing lines */
+    /* Read back from the divergence (qr_bundle_load only): */
+    uint64_t tick;
+    bool has_chunk;
+    int32_t cx, cz;
+} qr_bundle;
+
+/* Fills b's scenario and pack members from the files: the scenario,
+ * the pack it names (in pack_dir, or the scenario's dir/../packs) and the
+ * recipes file the pack names.  Errors as qr_scenario_load's. */
+qr_status qr_bundle_collect(qr_bundle *b, const char *scenario, const char *pack_dir,
+                            qr_error *err);
+/* Writes b as one JSON object (2-space indented, '\n' ends) to f. */
+qr_status qr_bundle_write(const qr_bundle *b, FILE *f, const char *path, qr_error *err);
+/* Reads and checks a bundle (at most 1 GiB).  QR_ERR_INPUT names the
+ * file:line:col and byte offset of malformed JSON, or the member that is
+ * missing or wrong ("checkpoint.snapshot: not base64 at character 17",
+ * "checkpoint.xxh3: the snapshot's bytes hash to ..."). *b is zeroed on
+ * error. */
+qr_status qr_bundle_load(qr_bundle *b, const char *path, qr_error *err);
+void qr_bundle_free(qr_bundle *b);
+/* Whether two qr_divergence_json lines describe the same divergence
+ * (equal as JSON); false when either does not parse. */
+bool qr_divergence_json_equal(const char *a, const char *b);
+
 /* Whether a second run (world or golden) is compared with. */
 bool qr_session_compares(const qr_session *s);
 
