@@ -33,6 +33,7 @@ const char qc_help_check[] =
     "usage: quarry check [PATH...] [--golden-dir DIR] [--pack-dir DIR] [-j J]\n"
     "                    [--threads N] [--junit FILE] [--shard K/N]\n"
     "                    [--heavy [--rollback K]] [--report DIR]\n"
+    "                    [--translate DX,DZ]\n"
     "\n"
     "Replays each scenario (PATH: scenario files or directories of *.jsonl; default\n"
     "scenarios/), compares its event stream with <golden-dir>/<name>.events.jsonl,\n"
@@ -59,6 +60,11 @@ const char qc_help_check[] =
     "                    world and require the same digests and bytes\n"
     "  --rollback K      with --heavy: every K ticks also re-simulate the last K\n"
     "                    ticks from a snapshot\n"
+    "  --translate DX,DZ metamorphic check instead of the golden: run each scenario\n"
+    "                    and a copy moved by DX,DZ whole chunks; the copy's events\n"
+    "                    must be the original's, moved (digest lines aside), and\n"
+    "                    its (moved) expect lines must hold.  Terrain scenarios\n"
+    "                    are refused (ERROR); goldens are not read or written\n"
     "\n"
     "Exit codes: 0 all passed, 1 some failed, 2 bad usage or a scenario is malformed.\n";
 
@@ -69,9 +75,13 @@ typedef struct job {
     bool heavy;                        /* heavy mode ... */
     uint32_t rollback;                 /* ... and its rollback period */
     bool ci;                           /* CI is set: write nothing */
+    bool translate;                    /* --translate: the metamorphic check */
+    int32_t tdx, tdz;                  /* ... by these chunks */
     bool passed, bad_input, done;
+    bool refused;                      /* --translate refused it (an error) */
     char name[256];
     double seconds;                    /* wall time of its check (JUnit) */
+    uint64_t ticks;                    /* ticks it ran (the progress line) */
     char error[1200]; /* bad input: "file:line:col: message" for stderr */
     char *report; /* what to print, lines ending in '\n' */
     qc_report_slot *rep; /* --report: what the HTML report needs, or NULL */
@@ -142,6 +152,92 @@ static void drop_pending(const job *j, const char *golden)
     remove(path);
 }
 
+/* Says every failed expectation of res (the first as the scenario's FAIL
+ * line when `first`).  True when all of them passed. */
+static bool say_expects(job *j, const qr_scenario *sc, const qr_run_result *res, bool first)
+{
+    for (size_t i = 0; i < sc->n_expects; i++) {
+        const qr_expect_result *r = &res->expects[i];
+        if (r->passed)
+            continue;
+        const char *note = sc->expects[i].note;
+        const char *msg = r->msg; /* "tick N: ..." - the tick is already in the line */
+        if (strncmp(msg, "tick ", 5) == 0 && strstr(msg, ": "))
+            msg = strstr(msg, ": ") + 2;
+        if (first)
+            say(j, "FAIL %s: expect line %u (tick %" PRIu64 "): %s%s%s%s\n", j->name, r->line,
+                r->tick, msg, note ? " (" : "", note ? note : "", note ? ")" : "");
+        else
+            say(j, "  expect line %u (tick %" PRIu64 "): %s%s%s%s\n", r->line, r->tick,
+                msg, note ? " (" : "", note ? note : "", note ? ")" : "");
+        first = false;
+    }
+    return res->n_passed == sc->n_expects;
+}
+
+/* Says a divergence: the summary as the FAIL line, the detail lines of the
+ * full rendering indented; the full rendering goes to the report. */
+static void say_diff(job *j, const qr_diff *d, const char *a, const char *b)
+{
+    /* names are short: a summary is at most ~1,700 bytes (two whole values
+     * of 639), the full rendering ~2,800 */
+    char s[2048], full[4096];
+    qr_diff_summary(d, a, b, s, sizeof s);
+    qr_diff_render(d, a, b, full, sizeof full);
+    qc_report_divergence(j->rep, full);
+    say(j, "FAIL %s: %s\n", j->name, s);
+    const char *nl = strchr(full, '\n');
+    for (const char *p = nl ? nl + 1 : ""; *p;) {
+        const char *e = strchr(p, '\n');
+        int n = e ? (int)(e - p) : (int)strlen(p);
+        say(j, "  %.*s\n", n, p);
+        p += n + (e ? 1 : 0);
+    }
+}
+
+/* --translate: the scenario against its copy moved by (tdx, tdz) chunks
+ * (replay/src/translate.c); goldens are neither read nor written. */
+static void check_translated(job *j, const qr_scenario *sc)
+{
+    qr_error err;
+    qr_translate_notes notes;
+    qr_scenario *moved = NULL;
+    qr_run_result res = {0};
+    char e[1200];
+    if (qr_scenario_translate(sc, j->tdx, j->tdz, &moved, &notes, &err)) {
+        qr_error_format(&err, e, sizeof e);
+        say(j, "ERROR %s: --translate %d,%d refused: %s\n", j->name, j->tdx, j->tdz, e);
+        j->refused = true;
+        qc_report_take(j->rep, sc, &res, NULL, false);
+        return;
+    }
+    qr_diff d;
+    if (qr_translate_compare(sc, moved, j->tdx, j->tdz, j->threads, &d, &res, &err)) {
+        qr_error_format(&err, e, sizeof e);
+        say(j, "FAIL %s: %s\n", j->name, e);
+    } else {
+        bool same = d.kind == QR_DIFF_SAME;
+        j->ticks = 2 * res.ticks; /* both runs */
+        if (!same)
+            say_diff(j, &d, "original moved", "translated run");
+        if (say_expects(j, moved, &res, same) && same) {
+            j->passed = true;
+            say(j, "PASS %s  translated by %d,%d chunks  %" PRIu64 " ticks  %" PRIu64
+                " events  expectations %zu/%zu\n", j->name, j->tdx, j->tdz, res.ticks,
+                res.events, res.n_passed, moved->n_expects);
+        }
+    }
+    if (notes.falls)
+        say(j, "  note: %zu \"falls\" part%s of sky expect lines not checked: precipitation's "
+            "cold cells hash absolute coordinates\n", notes.falls, notes.falls == 1 ? "" : "s");
+    if (notes.untyped)
+        say(j, "  note: %zu event expect line%s not checked: a coordinate key without a "
+            "\"type\" cannot be moved\n", notes.untyped, notes.untyped == 1 ? "" : "s");
+    qc_report_take(j->rep, moved, &res, NULL, false);
+    qr_run_result_free(&res);
+    qr_scenario_free(moved);
+}
+
 static void check_scenario(job *j);
 
 static double now_s(void)
@@ -173,6 +269,11 @@ static void check_scenario(job *j)
         return;
     }
     snprintf(j->name, sizeof j->name, "%s", sc->name);
+    if (j->translate) {
+        check_translated(j, sc);
+        qr_scenario_free(sc);
+        return;
+    }
     if (j->golden_dir)
         snprintf(golden_dir, sizeof golden_dir, "%s", j->golden_dir);
     else
@@ -234,48 +335,17 @@ static void check_scenario(job *j)
         }
         same = d.kind == QR_DIFF_SAME;
         if (!same) {
-            /* names are fixed: a summary is at most ~1,700 bytes (two
-             * whole values of 639), the full rendering ~2,800 */
-            char s[2048], full[4096];
-            qr_diff_summary(&d, "golden", "now", s, sizeof s);
-            qr_diff_render(&d, "golden", "now", full, sizeof full);
-            qc_report_divergence(j->rep, full);
-            say(j, "FAIL %s: %s\n", name, s);
-            /* the detail lines of the full rendering, indented */
-            const char *nl = strchr(full, '\n');
-            for (const char *p = nl ? nl + 1 : ""; *p;) {
-                const char *e = strchr(p, '\n');
-                int n = e ? (int)(e - p) : (int)strlen(p);
-                say(j, "  %.*s\n", n, p);
-                p += n + (e ? 1 : 0);
-            }
+            say_diff(j, &d, "golden", "now");
             write_pending(j, golden, tmp);
         }
     }
     if (same)
         drop_pending(j, golden);
-    size_t n_ok = res.n_passed, n_all = sc->n_expects;
-    bool first = same;
-    for (size_t i = 0; i < sc->n_expects; i++) {
-        const qr_expect_result *r = &res.expects[i];
-        if (r->passed)
-            continue;
-        const char *note = sc->expects[i].note;
-        const char *msg = r->msg; /* "tick N: ..." - the tick is already in the line */
-        if (strncmp(msg, "tick ", 5) == 0 && strstr(msg, ": "))
-            msg = strstr(msg, ": ") + 2;
-        if (first)
-            say(j, "FAIL %s: expect line %u (tick %" PRIu64 "): %s%s%s%s\n", name, r->line,
-                r->tick, msg, note ? " (" : "", note ? note : "", note ? ")" : "");
-        else
-            say(j, "  expect line %u (tick %" PRIu64 "): %s%s%s%s\n", r->line, r->tick,
-                msg, note ? " (" : "", note ? note : "", note ? ")" : "");
-        first = false;
-    }
-    if (same && n_ok == n_all) {
+    j->ticks = res.ticks;
+    if (say_expects(j, sc, &res, same) && same) {
         j->passed = true;
         say(j, "PASS %s  %" PRIu64 " ticks  %" PRIu64 " events  expectations %zu/%zu\n", name,
-            res.ticks, res.events, n_ok, n_all);
+            res.ticks, res.events, res.n_passed, sc->n_expects);
     }
 out:
     qc_report_take(j->rep, sc, &res, qr_manifest_find(&man, sc->name), gf == NULL);
@@ -288,55 +358,20 @@ out:
     qr_scenario_free(sc);
 }
 
-/* One testcase per scenario: <failure> for a failed check (its report as
- * the text, its first line as the message), <error> for bad input.
- * Written atomically; 0 or -1 after saying why on stderr. */
+/* --junit FILE (junit.c).  0, or -1 after saying why. */
 static int write_junit(const char *path, const job *jobs, size_t n)
 {
-    qr_afile af;
-    qr_error err;
-    if (qr_afile_open(&af, path, &err)) {
-        qr_error_print(&err, stderr);
+    qc_case *cases = calloc(n ? n : 1, sizeof *cases);
+    if (!cases) {
+        fprintf(stderr, "quarry check: --junit: out of memory\n");
         return -1;
     }
-    size_t failures = 0, errors = 0;
-    double total = 0;
-    for (size_t i = 0; i < n; i++) {
-        errors += jobs[i].bad_input;
-        failures += !jobs[i].passed && !jobs[i].bad_input;
-        total += jobs[i].seconds;
-    }
-    FILE *f = af.f;
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(f, "<testsuite name=\"quarry check\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-            "time=\"%.3f\">\n", n, failures, errors, total);
-    for (size_t i = 0; i < n; i++) {
-        const job *j = &jobs[i];
-        fputs("  <testcase classname=\"quarry.worldtests\" name=\"", f);
-        qc_markup_text(f, j->name);
-        fprintf(f, "\" time=\"%.3f\"", j->seconds);
-        if (j->passed) {
-            fputs("/>\n", f);
-            continue;
-        }
-        const char *rep = j->report ? j->report : "";
-        size_t first = strcspn(rep, "\n");
-        char msg[512];
-        snprintf(msg, sizeof msg, "%.*s", (int)(first < sizeof msg - 1 ? first : sizeof msg - 1),
-                 rep);
-        fprintf(f, ">\n    <%s message=\"", j->bad_input ? "error" : "failure");
-        qc_markup_text(f, msg);
-        fputs("\">", f);
-        qc_markup_text(f, rep);
-        fprintf(f, "</%s>\n  </testcase>\n", j->bad_input ? "error" : "failure");
-    }
-    fputs("</testsuite>\n", f);
-    if (ferror(f) || qr_afile_commit(&af, &err)) {
-        qr_afile_abort(&af);
-        fprintf(stderr, "quarry check: cannot write %s\n", path);
-        return -1;
-    }
-    return 0;
+    for (size_t i = 0; i < n; i++)
+        cases[i] = (qc_case){jobs[i].name, jobs[i].passed, jobs[i].bad_input || jobs[i].refused,
+                             jobs[i].seconds, jobs[i].report};
+    int rc = qc_junit_write(path, cases, n, "check --junit");
+    free(cases);
+    return rc;
 }
 
 /* "K/N" with 1 <= K <= N <= 10000; 0 or QC_EXIT_USAGE. */
@@ -352,6 +387,26 @@ static int parse_shard(const char *v, uint64_t *k, uint64_t *n)
             return 0;
     }
     return qc_usage("check", "--shard wants K/N with 1 <= K <= N <= 10000, got '%s'", v);
+}
+
+/* "DX,DZ": whole chunks, each within the world.  0 or QC_EXIT_USAGE. */
+static int parse_translate(const char *v, int32_t *dx, int32_t *dz)
+{
+    char a[32], b[32];
+    const char *comma = strchr(v, ',');
+    int64_t x, z, lim = QK_COORD_LIMIT / QK_CHUNK_W;
+    if (comma && (size_t)(comma - v) < sizeof a && strlen(comma + 1) < sizeof b) {
+        snprintf(a, sizeof a, "%.*s", (int)(comma - v), v);
+        snprintf(b, sizeof b, "%s", comma + 1);
+        if (qc_parse_i64(a, &x) && qc_parse_i64(b, &z) && x >= -lim && x <= lim &&
+            z >= -lim && z <= lim) {
+            *dx = (int32_t)x;
+            *dz = (int32_t)z;
+            return 0;
+        }
+    }
+    return qc_usage("check", "--translate wants DX,DZ in whole chunks (|DX|, |DZ| <= %" PRId64
+                    "), got '%s'", lim, v);
 }
 
 /* Keeps the scenarios of slice K of N: index i (file-name order) with
@@ -396,7 +451,8 @@ static void *worker(void *arg)
 int qc_cmd_check(int argc, char **argv)
 {
     const char *golden_dir = NULL, *pack_dir = NULL, *junit = NULL, *report_dir = NULL, *v;
-    bool heavy = false;
+    bool heavy = false, translate = false;
+    int32_t tdx = 0, tdz = 0;
     uint32_t rollback = 0;
     uint64_t shard_k = 1, shard_n = 1;
     uint64_t threads = 1;
@@ -427,6 +483,9 @@ int qc_cmd_check(int argc, char **argv)
             if (m < 0 || qc_parse_rollback("check", v, &rollback)) goto usage;
         } else if ((m = qc_opt("check", argc, argv, &i, "--shard", &v)) != 0) {
             if (m < 0 || parse_shard(v, &shard_k, &shard_n)) goto usage;
+        } else if ((m = qc_opt("check", argc, argv, &i, "--translate", &v)) != 0) {
+            if (m < 0 || parse_translate(v, &tdx, &tdz)) goto usage;
+            translate = true;
         } else if ((m = qc_opt("check", argc, argv, &i, "--junit", &v)) != 0) {
             if (m < 0) goto usage;
             junit = v;
@@ -439,6 +498,10 @@ int qc_cmd_check(int argc, char **argv)
         } else {
             paths[npaths++] = argv[i];
         }
+    }
+    if (translate && heavy) {
+        qc_usage("check", "--translate and --heavy are separate checks: run them one at a time");
+        goto usage;
     }
     if (rollback && !heavy) {
         qc_usage("check", "--rollback K goes with --heavy");
@@ -463,7 +526,8 @@ int qc_cmd_check(int argc, char **argv)
     for (size_t i = 0; i < list.n; i++)
         jobs[i] = (job){.path = list.v[i], .golden_dir = golden_dir, .pack_dir = pack_dir,
                         .threads = light_threads, .heavy = heavy, .rollback = rollback,
-                        .ci = qc_in_ci(), .rep = qc_report_slot_at(report, i)};
+                        .ci = qc_in_ci(), .rep = qc_report_slot_at(report, i),
+                        .translate = translate, .tdx = tdx, .tdz = tdz};
     pool p = {jobs, list.n, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
     size_t nt = threads < list.n ? (size_t)threads : list.n;
     pthread_t tids[256];
@@ -474,12 +538,14 @@ int qc_cmd_check(int argc, char **argv)
     if (started == 0) /* -j 1, or no thread could start: do it all here */
         worker(&p);
     size_t passed = 0, failed = 0;
-    bool bad = false;
+    bool bad = false, progress = qc_progress_wanted();
+    qc_progress_show(progress, 0, list.n, "", 0);
     for (size_t i = 0; i < list.n; i++) {
         pthread_mutex_lock(&p.mu);
         while (!jobs[i].done)
             pthread_cond_wait(&p.cv, &p.mu);
         pthread_mutex_unlock(&p.mu);
+        qc_progress_clear(progress);
         if (jobs[i].report)
             fputs(jobs[i].report, stdout);
         fflush(stdout);
@@ -490,11 +556,14 @@ int qc_cmd_check(int argc, char **argv)
         else
             failed++;
         bad |= jobs[i].bad_input;
-        qc_report_outcome(jobs[i].rep, jobs[i].name, jobs[i].passed, jobs[i].bad_input,
-                          jobs[i].report);
+        qc_progress_show(progress, i + 1, list.n, jobs[i].name,
+                         jobs[i].seconds > 0 ? (double)jobs[i].ticks / jobs[i].seconds : 0);
+        qc_report_outcome(jobs[i].rep, jobs[i].name, jobs[i].passed,
+                          jobs[i].bad_input || jobs[i].refused, jobs[i].seconds, jobs[i].report);
     }
     for (size_t t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
+    qc_progress_clear(progress);
     printf("%zu passed, %zu failed\n", passed, failed);
     if (junit && write_junit(junit, jobs, list.n) != 0)
         bad = true;

@@ -26,6 +26,7 @@ static const qc_command commands[] = {
      "a chunk column's edit transactions after a tick"},
     {"region", qc_cmd_region, qc_help_region, "inspect a region file, verify a save"},
     {"golden", qc_cmd_golden, qc_help_golden, "golden status, review pending streams, accept"},
+    {"report", qc_cmd_report, qc_help_report, "merge shards' check reports into one"},
     {"repl", qc_cmd_repl, qc_help_repl, "step a scenario by hand, beside a golden or a second run"},
     {"replay-bundle", qc_cmd_replay_bundle, qc_help_replay_bundle,
      "reproduce a desync bundle written by bisect --bundle"},

@@ -29,11 +29,12 @@ int qc_cmd_golden(int argc, char **argv);
 int qc_cmd_repl(int argc, char **argv);
 int qc_cmd_probe(int argc, char **argv);
 int qc_cmd_replay_bundle(int argc, char **argv);
+int qc_cmd_report(int argc, char **argv);
 
 /* Each command's --help text. */
 extern const char qc_help_run[], qc_help_check[], qc_help_diff[], qc_help_accept[],
     qc_help_txn_status[], qc_help_region[], qc_help_golden[], qc_help_bisect[],
-    qc_help_repl[];
+    qc_help_repl[], qc_help_report[];
 extern const char qc_help_probe[], qc_help_replay_bundle[];
 
 /* Prints "quarry CMD: message" and a hint to stderr; returns QC_EXIT_USAGE. */
@@ -109,13 +110,26 @@ void qc_report_divergence(qc_report_slot *s, const char *text);
  * accept record (or NULL), whether the golden is missing. */
 void qc_report_take(qc_report_slot *s, const qr_scenario *sc, const qr_run_result *res,
                     const qr_manifest_entry *accepted, bool missing);
-/* Once the job is done (main thread): its name, outcome and the text the
- * check printed for it. */
+/* Once the job is done (main thread): its name, outcome, wall time and the
+ * text the check printed for it. */
 void qc_report_outcome(qc_report_slot *s, const char *name, bool passed, bool bad_input,
-                       const char *text);
-/* Writes DIR/index.html atomically.  0, or -1 after saying why. */
+                       double seconds, const char *text);
+/* Writes DIR/index.html and DIR/results.json atomically.  0, or -1 after
+ * saying why. */
 int qc_report_write(qc_report *r);
 void qc_report_free(qc_report *r);
+/* One testcase of a JUnit XML file (junit.c). */
+typedef struct qc_case {
+    const char *name;
+    bool passed, error; /* error: bad input or refused, else a failure */
+    double seconds;
+    const char *text;   /* what the check printed; its first line is the message */
+} qc_case;
+/* Writes a JUnit XML file atomically: one testsuite "quarry check", one
+ * testcase per case in the given order.  0, or -1 after saying why on
+ * stderr (`cmd` names the command). */
+int qc_junit_write(const char *path, const qc_case *cases, size_t n, const char *cmd);
+
 /* Text for XML and HTML (content and quoted attributes): & < > " '
  * escaped, control characters other than tab and newline dropped. */
 void qc_markup_text(FILE *f, const char *s);
@@ -128,6 +142,14 @@ size_t qc_step_buckets(const float *us, size_t n, float *out, size_t cap, size_t
 /* An inline SVG line plot of n bucket maxima over a run of `ticks` ticks. */
 void qc_step_svg(FILE *f, const float *pts, size_t n, size_t per, uint64_t ticks);
 #define QC_PLOT_POINTS 600
+
+/* The progress line of `quarry check` (progress.c): wanted when stderr is
+ * a terminal and CI is not set; show and clear do nothing when `on` is
+ * false.  show writes "check i/n  NAME  R ticks/s" over the line (the rate
+ * left out when 0); clear erases it (before anything else is printed). */
+bool qc_progress_wanted(void);
+void qc_progress_show(bool on, size_t i, size_t n, const char *name, double ticks_per_s);
+void qc_progress_clear(bool on);
 
 /* The save store of `quarry run` (store.c): qr_run's save and load
  * callbacks over adapters/region. */
@@ -147,7 +169,6 @@ int qc_store_open(qc_store *s, const char *save_dir, const char *from_dir, bool 
 void qc_store_attach(qc_store *s, qr_run_opts *ro);
 void qc_store_close(qc_store *s);
 
-#endif /* QC_H */
 /* Two builds (builds.c).  A whole file into a malloc'ed, NUL-terminated
  * buffer (QR_ERR_IO or QR_ERR_NOMEM with err naming the file). */
 qr_status qc_read_file(const char *path, char **out, size_t *len, qr_error *err);
@@ -184,3 +205,4 @@ int qc_builds_report(const qc_builds *r, bool json);
 int qc_builds_bundle(const qc_builds *r, const char *scenario, const char *pack_dir,
                      const char *const bin[2], const char *out);
 
+#endif /* QC_H */

@@ -1,6 +1,7 @@
 /*
  * report.c - `quarry check --report DIR`: one self-contained HTML file for
- * QA sign-off (DIR/index.html, written atomically).
+ * QA sign-off (DIR/index.html, written atomically), and the same data as
+ * DIR/results.json (report_json.c) for `quarry report merge`.
  *
  * The check's jobs run on several threads, so the report is gathered in
  * slots, one per scenario in the check's order: a job fills its own slot
@@ -31,39 +32,7 @@
 #include <time.h>
 
 #include "qc.h"
-
-typedef struct rep_expect {
-    uint32_t line;
-    uint64_t tick;
-    bool reached, passed;
-    char msg[320];
-    char *note; /* or NULL */
-} rep_expect;
-
-struct qc_report_slot {
-    char name[256];
-    bool done, taken, passed, bad_input, missing, ran;
-    char *text;       /* what the check printed for it */
-    char *divergence; /* the rendered first divergence, or NULL */
-    uint64_t ticks, events, light_commits;
-    size_t n_passed, n_expects;
-    rep_expect *expects;
-    bool has_accept;
-    qr_manifest_entry accept;
-    float *us; /* step times while running, freed by qc_report_take */
-    size_t n_us, cap_us;
-    struct timespec last;
-    bool timed;
-    double median, p99, max;
-    float plot[QC_PLOT_POINTS];
-    size_t n_plot, per;
-};
-
-struct qc_report {
-    char dir[1024];
-    size_t n;
-    qc_report_slot *slots;
-};
+#include "report_model.h"
 
 void qc_markup_text(FILE *f, const char *s)
 {
@@ -84,8 +53,7 @@ void qc_markup_text(FILE *f, const char *s)
     }
 }
 
-/* mkdir -p; 0 or -1 with errno set. */
-static int make_dirs(const char *dir)
+int qc_make_dirs(const char *dir)
 {
     char p[1024];
     if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p) {
@@ -118,7 +86,7 @@ int qc_report_open(const char *dir, size_t n, qc_report **out)
         return qc_usage("check", "--report wants a directory");
     if (strlen(dir) + sizeof "/index.html" > sizeof ((qr_afile *)0)->path)
         return qc_usage("check", "--report %s: path too long", dir);
-    if (make_dirs(dir) != 0) {
+    if (qc_make_dirs(dir) != 0) {
         fprintf(stderr, "quarry check: --report %s: cannot create the directory: %s\n", dir,
                 strerror(errno));
         return QC_EXIT_USAGE;
@@ -222,11 +190,12 @@ void qc_report_take(qc_report_slot *s, const qr_scenario *sc, const qr_run_resul
 }
 
 void qc_report_outcome(qc_report_slot *s, const char *name, bool passed, bool bad_input,
-                       const char *text)
+                       double seconds, const char *text)
 {
     if (!s)
         return;
     snprintf(s->name, sizeof s->name, "%s", name);
+    s->seconds = seconds;
     s->done = true;
     s->passed = passed;
     s->bad_input = bad_input;
@@ -419,39 +388,53 @@ static void page(FILE *f, const qc_report *r)
     fputs("</body>\n</html>\n", f);
 }
 
-int qc_report_write(qc_report *r)
+int qc_report_write_html(const qc_report *r, const char *path, const char *cmd)
 {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/index.html", r->dir);
     qr_afile af;
     qr_error err;
     if (qr_afile_open(&af, path, &err)) {
-        fputs("quarry check: --report: ", stderr);
+        fprintf(stderr, "quarry %s: ", cmd);
         qr_error_print(&err, stderr);
         return -1;
     }
     page(af.f, r);
     if (ferror(af.f) || qr_afile_commit(&af, &err)) {
         qr_afile_abort(&af);
-        fprintf(stderr, "quarry check: --report: cannot write %s\n", path);
+        fprintf(stderr, "quarry %s: cannot write %s\n", cmd, path);
         return -1;
     }
     return 0;
+}
+
+int qc_report_write(qc_report *r)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/index.html", r->dir);
+    if (qc_report_write_html(r, path, "check --report") != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/results.json", r->dir);
+    return qc_report_write_json(r, path, "check --report");
+}
+
+void qc_report_slot_clear(qc_report_slot *s)
+{
+    for (size_t k = 0; s->expects && k < s->n_expects; k++)
+        free(s->expects[k].note);
+    free(s->expects);
+    free(s->text);
+    free(s->divergence);
+    free(s->us);
+    s->expects = NULL;
+    s->text = s->divergence = NULL;
+    s->us = NULL;
 }
 
 void qc_report_free(qc_report *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->n; i++) {
-        qc_report_slot *s = &r->slots[i];
-        for (size_t k = 0; s->expects && k < s->n_expects; k++)
-            free(s->expects[k].note);
-        free(s->expects);
-        free(s->text);
-        free(s->divergence);
-        free(s->us);
-    }
+    for (size_t i = 0; i < r->n; i++)
+        qc_report_slot_clear(&r->slots[i]);
     free(r->slots);
     free(r);
 }

@@ -51,6 +51,9 @@ typedef struct field {
     const char *key;
     fkind kind;
     size_t off; /* offset in qk_event */
+    char axis;  /* 'x' or 'z': a block (F_I32) or fixed-point (F_FX) coordinate
+                   that moves when the world is translated (translate.c); 0
+                   otherwise.  F_CHUNKS always holds chunk coordinates. */
 } field;
 
 #define MAX_FIELDS 12
@@ -66,55 +69,62 @@ typedef struct evdef {
 _Static_assert(QK_SUB__COUNT == 6, "add the new subsystem to the digest row");
 
 static const evdef table[] = {
-    {QK_EV_SPAWN, {{"player", F_U32, OF(spawn.player)}, {"x", F_FX, OF(spawn.x)},
-                   {"y", F_FX, OF(spawn.y)}, {"z", F_FX, OF(spawn.z)}}},
-    {QK_EV_PLAYER, {{"player", F_U32, OF(player.player)}, {"x", F_FX, OF(player.x)},
-                    {"y", F_FX, OF(player.y)}, {"z", F_FX, OF(player.z)},
-                    {"vx", F_FX, OF(player.vx)}, {"vy", F_FX, OF(player.vy)},
-                    {"vz", F_FX, OF(player.vz)}, {"yaw", F_U16, OF(player.yaw)},
-                    {"pitch", F_I16, OF(player.pitch)}, {"ground", F_BOOL01, OF(player.on_ground)}}},
-    {QK_EV_BLOCK, {{"x", F_I32, OF(block.x)}, {"y", F_I32, OF(block.y)},
-                   {"z", F_I32, OF(block.z)}, {"block", F_BLOCK, OF(block.block)},
-                   {"prev", F_BLOCK, OF(block.prev)}, {"cause", F_CAUSE, OF(block.cause)},
-                   {"player", F_U32, OF(block.player)}}},
-    {QK_EV_DROP, {{"player", F_U32, OF(drop.player)}, {"item", F_BLOCK, OF(drop.item)},
-                  {"x", F_I32, OF(drop.x)}, {"y", F_I32, OF(drop.y)}, {"z", F_I32, OF(drop.z)}}},
-    {QK_EV_SELECT, {{"player", F_U32, OF(select.player)}, {"slot", F_U8, OF(select.slot)},
-                    {"block", F_BLOCK_OPT, OF(select.block)}}},
-    {QK_EV_REJECT, {{"player", F_U32, OF(reject.player)}, {"seq", F_U32, OF(reject.seq)},
-                    {"op", F_OP, OF(reject.op)}, {"reason", F_REASON, OF(reject.reason)}}},
-    {QK_EV_DIGEST, {{"blocks", F_HEX64, OF(digest.sub) + QK_SUB_BLOCKS * sizeof(uint64_t)},
-                    {"entities", F_HEX64, OF(digest.sub) + QK_SUB_ENTITIES * sizeof(uint64_t)},
-                    {"light", F_HEX64, OF(digest.sub) + QK_SUB_LIGHT * sizeof(uint64_t)},
-                    {"inventory", F_HEX64, OF(digest.sub) + QK_SUB_INVENTORY * sizeof(uint64_t)},
-                    {"time", F_HEX64, OF(digest.sub) + QK_SUB_TIME * sizeof(uint64_t)},
-                    {"weather", F_HEX64, OF(digest.sub) + QK_SUB_WEATHER * sizeof(uint64_t)},
-                    {"chain", F_HEX64, OF(digest.chain)}}},
-    {QK_EV_LIGHT_COMMIT, {{"txn", F_U64, OF(commit.txn)}, {"player", F_U32, OF(commit.player)},
-                          {"cause", F_CAUSE, OF(commit.cause)}, {"x", F_I32, OF(commit.x)},
-                          {"y", F_I32, OF(commit.y)}, {"z", F_I32, OF(commit.z)},
-                          {"chunks", F_CHUNKS, OF(commit.chunks)}}},
-    {QK_EV_TIME, {{"day", F_U64, OF(time.day)}, {"time", F_U32, OF(time.time)},
-                  {"phase", F_PHASE, OF(time.phase)}, {"sky", F_FX, OF(time.sky)},
-                  {"cause", F_CAUSE, OF(time.cause)}}},
-    {QK_EV_WEATHER, {{"old", F_WEATHER, OF(weather.old)}, {"new", F_WEATHER, OF(weather.now)},
-                     {"until", F_U64, OF(weather.until)}, {"cause", F_CAUSE, OF(weather.cause)}}},
-    {QK_EV_INVENTORY, {{"player", F_U32, OF(inv.player)}, {"slot", F_U8, OF(inv.slot)},
-                       {"prev_item", F_SLOT_ITEM, OF(inv.before)},
-                       {"prev_count", F_U8, OF(inv.before.count)},
-                       {"item", F_SLOT_ITEM, OF(inv.after)},
-                       {"count", F_U8, OF(inv.after.count)}, {"cause", F_CAUSE, OF(inv.cause)}}},
-    {QK_EV_ITEM_LOST, {{"player", F_U32, OF(lost.player)}, {"item", F_BLOCK, OF(lost.item)},
-                       {"count", F_U32, OF(lost.count)}, {"cause", F_CAUSE, OF(lost.cause)}}},
-    {QK_EV_CRAFTED, {{"player", F_U32, OF(crafted.player)},
-                     {"recipe", F_RECIPE, OF(crafted.recipe)},
-                     {"inputs", F_INPUTS, OF(crafted.inputs)},
-                     {"item", F_BLOCK, OF(crafted.output.item)},
-                     {"count", F_U8, OF(crafted.output.count)},
-                     {"table", F_BOOL01, OF(crafted.table)}}},
-    {QK_EV_CRAFT_REJECTED, {{"player", F_U32, OF(craft_rejected.player)},
-                            {"seq", F_U32, OF(craft_rejected.seq)},
-                            {"reason", F_REASON, OF(craft_rejected.reason)}}},
+    {QK_EV_SPAWN, {{"player", F_U32, OF(spawn.player), 0}, {"x", F_FX, OF(spawn.x), 'x'},
+                   {"y", F_FX, OF(spawn.y), 0}, {"z", F_FX, OF(spawn.z), 'z'}}},
+    {QK_EV_PLAYER, {{"player", F_U32, OF(player.player), 0}, {"x", F_FX, OF(player.x), 'x'},
+                    {"y", F_FX, OF(player.y), 0}, {"z", F_FX, OF(player.z), 'z'},
+                    {"vx", F_FX, OF(player.vx), 0}, {"vy", F_FX, OF(player.vy), 0},
+                    {"vz", F_FX, OF(player.vz), 0}, {"yaw", F_U16, OF(player.yaw), 0},
+                    {"pitch", F_I16, OF(player.pitch), 0},
+                    {"ground", F_BOOL01, OF(player.on_ground), 0}}},
+    {QK_EV_BLOCK, {{"x", F_I32, OF(block.x), 'x'}, {"y", F_I32, OF(block.y), 0},
+                   {"z", F_I32, OF(block.z), 'z'}, {"block", F_BLOCK, OF(block.block), 0},
+                   {"prev", F_BLOCK, OF(block.prev), 0}, {"cause", F_CAUSE, OF(block.cause), 0},
+                   {"player", F_U32, OF(block.player), 0}}},
+    {QK_EV_DROP, {{"player", F_U32, OF(drop.player), 0}, {"item", F_BLOCK, OF(drop.item), 0},
+                  {"x", F_I32, OF(drop.x), 'x'}, {"y", F_I32, OF(drop.y), 0},
+                  {"z", F_I32, OF(drop.z), 'z'}}},
+    {QK_EV_SELECT, {{"player", F_U32, OF(select.player), 0}, {"slot", F_U8, OF(select.slot), 0},
+                    {"block", F_BLOCK_OPT, OF(select.block), 0}}},
+    {QK_EV_REJECT, {{"player", F_U32, OF(reject.player), 0}, {"seq", F_U32, OF(reject.seq), 0},
+                    {"op", F_OP, OF(reject.op), 0}, {"reason", F_REASON, OF(reject.reason), 0}}},
+    {QK_EV_DIGEST, { /* digests are not moved: they hash absolute coordinates */
+                    {"blocks", F_HEX64, OF(digest.sub) + QK_SUB_BLOCKS * sizeof(uint64_t), 0},
+                    {"entities", F_HEX64, OF(digest.sub) + QK_SUB_ENTITIES * sizeof(uint64_t), 0},
+                    {"light", F_HEX64, OF(digest.sub) + QK_SUB_LIGHT * sizeof(uint64_t), 0},
+                    {"inventory", F_HEX64, OF(digest.sub) + QK_SUB_INVENTORY * sizeof(uint64_t), 0},
+                    {"time", F_HEX64, OF(digest.sub) + QK_SUB_TIME * sizeof(uint64_t), 0},
+                    {"weather", F_HEX64, OF(digest.sub) + QK_SUB_WEATHER * sizeof(uint64_t), 0},
+                    {"chain", F_HEX64, OF(digest.chain), 0}}},
+    {QK_EV_LIGHT_COMMIT, {{"txn", F_U64, OF(commit.txn), 0},
+                          {"player", F_U32, OF(commit.player), 0},
+                          {"cause", F_CAUSE, OF(commit.cause), 0}, {"x", F_I32, OF(commit.x), 'x'},
+                          {"y", F_I32, OF(commit.y), 0}, {"z", F_I32, OF(commit.z), 'z'},
+                          {"chunks", F_CHUNKS, OF(commit.chunks), 0}}},
+    {QK_EV_TIME, {{"day", F_U64, OF(time.day), 0}, {"time", F_U32, OF(time.time), 0},
+                  {"phase", F_PHASE, OF(time.phase), 0}, {"sky", F_FX, OF(time.sky), 0},
+                  {"cause", F_CAUSE, OF(time.cause), 0}}},
+    {QK_EV_WEATHER, {{"old", F_WEATHER, OF(weather.old), 0},
+                     {"new", F_WEATHER, OF(weather.now), 0},
+                     {"until", F_U64, OF(weather.until), 0},
+                     {"cause", F_CAUSE, OF(weather.cause), 0}}},
+    {QK_EV_INVENTORY, {{"player", F_U32, OF(inv.player), 0}, {"slot", F_U8, OF(inv.slot), 0},
+                       {"prev_item", F_SLOT_ITEM, OF(inv.before), 0},
+                       {"prev_count", F_U8, OF(inv.before.count), 0},
+                       {"item", F_SLOT_ITEM, OF(inv.after), 0},
+                       {"count", F_U8, OF(inv.after.count), 0},
+                       {"cause", F_CAUSE, OF(inv.cause), 0}}},
+    {QK_EV_ITEM_LOST, {{"player", F_U32, OF(lost.player), 0}, {"item", F_BLOCK, OF(lost.item), 0},
+                       {"count", F_U32, OF(lost.count), 0}, {"cause", F_CAUSE, OF(lost.cause), 0}}},
+    {QK_EV_CRAFTED, {{"player", F_U32, OF(crafted.player), 0},
+                     {"recipe", F_RECIPE, OF(crafted.recipe), 0},
+                     {"inputs", F_INPUTS, OF(crafted.inputs), 0},
+                     {"item", F_BLOCK, OF(crafted.output.item), 0},
+                     {"count", F_U8, OF(crafted.output.count), 0},
+                     {"table", F_BOOL01, OF(crafted.table), 0}}},
+    {QK_EV_CRAFT_REJECTED, {{"player", F_U32, OF(craft_rejected.player), 0},
+                            {"seq", F_U32, OF(craft_rejected.seq), 0},
+                            {"reason", F_REASON, OF(craft_rejected.reason), 0}}},
 };
 _Static_assert(QK_EV__COUNT == 15, "add the new event type to the table");
 #define NTYPES (sizeof table / sizeof table[0])
@@ -141,6 +151,64 @@ size_t qr__event_keys(const char *type_name, const char **keys, size_t cap)
             if (n < cap)
                 keys[n] = table[t].f[i].key;
         return n;
+    }
+    return 0;
+}
+
+/* ---- translation by whole chunks (translate.c) ------------------------ *
+ *
+ * The coordinates an event carries are the fields tagged with an axis in
+ * the table above plus a light_commit's chunk list; nothing else moves. */
+
+static int64_t axis_shift(const field *f, int32_t dx, int32_t dz)
+{
+    int64_t chunks = f->axis == 'x' ? dx : f->axis == 'z' ? dz : 0;
+    return chunks * QK_CHUNK_W * (f->kind == F_FX ? QK_FX_ONE : 1);
+}
+
+void qr__event_translate(qk_event *ev, int32_t dx, int32_t dz)
+{
+    const evdef *d = def_of(ev->type);
+    for (int i = 0; d && i < MAX_FIELDS && d->f[i].key; i++) {
+        const field *f = &d->f[i];
+        char *at = (char *)ev + f->off;
+        if (f->kind == F_CHUNKS) {
+            uint32_t n = ev->u.commit.n_chunks;
+            for (uint32_t c = 0; c < n && c < QK_TXN_MAX_CHUNKS; c++) {
+                ev->u.commit.chunks[c].cx += dx;
+                ev->u.commit.chunks[c].cz += dz;
+            }
+        } else if (f->axis && f->kind == F_I32) {
+            int32_t v;
+            memcpy(&v, at, 4);
+            v = (int32_t)(v + axis_shift(f, dx, dz));
+            memcpy(at, &v, 4);
+        } else if (f->axis && f->kind == F_FX) {
+            qk_fx v;
+            memcpy(&v, at, 8);
+            v += axis_shift(f, dx, dz);
+            memcpy(at, &v, 8);
+        }
+    }
+}
+
+int qr__event_key_shift(const char *type_name, const char *key, int32_t dx, int32_t dz,
+                        int64_t *shift)
+{
+    *shift = 0;
+    for (size_t t = 0; t < NTYPES; t++) {
+        if (strcmp(qk_event_name(table[t].type), type_name) != 0)
+            continue;
+        for (int i = 0; i < MAX_FIELDS && table[t].f[i].key; i++) {
+            const field *f = &table[t].f[i];
+            if (strcmp(f->key, key) != 0)
+                continue;
+            if (f->kind == F_CHUNKS)
+                return -1;
+            *shift = axis_shift(f, dx, dz);
+            return f->axis ? 1 : 0;
+        }
+        return 0;
     }
     return 0;
 }

@@ -87,6 +87,19 @@ qr_status qr__jints(const qr__jctx *c, const json_t *obj, const char *ptr,
                     const int64_t *max, int64_t *out, bool required,
                     bool *present);
 
+/* ---- moving events by whole chunks (events.c, for translate.c) -------- */
+
+/* Adds (dx, dz) chunks to every coordinate of ev the event table marks as
+ * one: block x/z (16 a chunk), fixed-point x/z (16 * QK_FX_ONE a chunk) and
+ * a light_commit's chunk columns.  Digests are left alone (they cannot be
+ * moved: they hash absolute coordinates). */
+void qr__event_translate(qk_event *ev, int32_t dx, int32_t dz);
+/* How key `key` of events of type `type_name` moves: 1 with *shift its
+ * offset (a coordinate), 0 (*shift 0) when it does not move or is unknown,
+ * -1 when it is a chunk list (not a scalar). */
+int qr__event_key_shift(const char *type_name, const char *key, int32_t dx, int32_t dz,
+                        int64_t *shift);
+
 /* ---- recipes (recipes.c) -------------------------------------------- */
 
 /* Frees a recipe table and its n names (either may be NULL). */
@@ -131,7 +144,6 @@ size_t qr__event_keys(const char *type_name, const char **keys, size_t cap);
  * (no NUL).  Returns the offset after it, as if cap were unlimited. */
 size_t qr__json_escape(char *buf, size_t cap, size_t n, const char *s);
 
-#endif /* QR_INTERNAL_H */
 /* ---- base64 (base64.c) ---------------------------------------------- */
 
 /* Characters qr__base64_encode writes for n bytes (without the NUL). */
@@ -143,3 +155,4 @@ void qr__base64_encode(const uint8_t *p, size_t n, char *out);
  * bad character (*out is then NULL). */
 size_t qr__base64_decode(const char *s, size_t n, uint8_t **out, size_t *len);
 
+#endif /* QR_INTERNAL_H */

@@ -464,7 +464,8 @@ SOURCE_DATE_EPOCH=86400 expect_rc 0 "$Q" accept "$RP/scenarios" --reason 'QA <si
 R="$T/rep/nested"
 SOURCE_DATE_EPOCH=86400 expect_rc 1 "$Q" check "$RP/scenarios" --report "$R"
 has "$T/out" '^FAIL walk_two: expect line'
-if [ -f "$R/index.html" ] && [ "$(ls -A "$R")" = index.html ]; then ok; else no "report: not one index.html in $R"; fi
+if [ -f "$R/index.html" ] && [ "$(ls -A "$R" | tr '\n' ' ')" = "index.html results.json " ]; then ok
+else no "report: not index.html and results.json alone in $R"; fi
 H="$R/index.html"
 has "$H" '^<!DOCTYPE html>'
 has "$H" '</html>$'
@@ -570,6 +571,63 @@ expect_rc 2 "$Q" repl "$RB" --against "$T/bad.events.jsonl" < /dev/null
 has "$T/err" "bad.events.jsonl:2:1: expected an event of tick 0"
 expect_rc 2 "$Q" repl "$T/bad_json.jsonl" --pack-dir "$SRC/packs" < /dev/null
 has "$T/err" "^$T/bad_json.jsonl:[0-9]+:[0-9]+: "
+
+# ---- shards merged into one report; the metamorphic translation check ---
+# Two shards, each with --report, merged: every scenario named once, in the
+# merged page and in junit.xml, whose totals add up; a page identical to one
+# from a single unsharded check.  Bad merge input: exit 2 at file:line:col.
+M="$T/merge"
+mkdir -p "$M"
+n_sc=$(ls "$SRC/scenarios/"*.jsonl | wc -l)
+SOURCE_DATE_EPOCH=1700000000 CI=1 "$Q" check --shard 1/2 --report "$M/s1" --junit "$M/s1.xml" \
+    "$SRC/scenarios" > "$M/s1.out" 2>&1
+SOURCE_DATE_EPOCH=1700000000 CI=1 "$Q" check --shard 2/2 --report "$M/s2" "$SRC/scenarios" \
+    > "$M/s2.out" 2>&1
+expect_rc 0 "$Q" report merge "$M/all" "$M/s1" "$M/s2"
+has "$T/out" "^merged $n_sc scenarios from 2 inputs: $n_sc passed, 0 did not$"
+for f in index.html junit.xml results.json; do
+    if [ -s "$M/all/$f" ]; then ok; else no "report merge wrote no $f"; fi; done
+for sc in "$SRC/scenarios/"*.jsonl; do
+    n=$(basename "$sc" .jsonl)
+    c=$(grep -c "^<h2>$n <span" "$M/all/index.html")
+    j=$(grep -c "<testcase classname=\"quarry.worldtests\" name=\"$n\"" "$M/all/junit.xml")
+    if [ "$c" -eq 1 ] && [ "$j" -eq 1 ]; then ok; else no "merged report names $n $c/$j times"; fi
+done
+has "$M/all/junit.xml" "<testsuite name=\"quarry check\" tests=\"$n_sc\" failures=\"0\" errors=\"0\""
+t1=$(sed -n 's/.*<testsuite [^>]*tests="\([0-9]*\)".*/\1/p' "$M/s1.xml")
+t2=$(grep -c '"outcome"' "$M/s2/results.json")
+if [ $((t1 + t2)) -eq "$n_sc" ] && [ "$t1" -gt 0 ] && [ "$t2" -gt 0 ]; then ok
+else no "shard totals $t1 + $t2 != $n_sc"; fi
+# merged names are in order
+grep -o '<testcase classname="quarry.worldtests" name="[a-z_0-9]*"' "$M/all/junit.xml" \
+    | sed 's/.*name="//; s/"$//' > "$M/names"
+if sort -c "$M/names" 2>/dev/null; then ok; else no "merged scenarios are not in name order"; fi
+expect_rc 2 "$Q" report merge "$M/x" "$M/s1" "$M/s1"
+has "$T/err" "is in both"
+mkdir -p "$M/bad"
+printf '{"quarry":"check-results","format":1,\n"scenarios":[{"name":"a",' > "$M/bad/results.json"
+expect_rc 2 "$Q" report merge "$M/x" "$M/s1" "$M/bad"
+has "$T/err" "^$M/bad/results.json:2:[0-9]+: "
+printf '{"quarry":"check-results","format":1,\n"scenarios":[{"name":"a","outcome":7}]}' \
+    > "$M/bad/results.json"
+expect_rc 2 "$Q" report merge "$M/x" "$M/bad"
+has "$T/err" "^$M/bad/results.json:2:[0-9]+: \"outcome\" must be a string"
+expect_rc 2 "$Q" report merge "$M/x" "$M/none"
+has "$T/err" "$M/none/results.json:0:0: cannot open"
+expect_rc 2 "$Q" report merge "$M/x"
+expect_rc 2 "$Q" report frob
+# --translate: the terrain scenario is refused (a line, not a crash), a
+# superflat one passes, bad values are usage errors; stderr stays silent
+# when it is not a terminal (no progress line)
+expect_rc 1 "$Q" check --translate 3,-2 "$SRC/scenarios/terrain_caves.jsonl" \
+    "$SRC/scenarios/torch.jsonl"
+has "$T/out" "^ERROR terrain_caves: --translate 3,-2 refused: .*terrain generator is not translation invariant"
+has "$T/out" "^PASS torch  translated by 3,-2 chunks  "
+if [ -s "$T/err" ]; then no "check wrote to stderr off a terminal"; else ok; fi
+expect_rc 0 "$Q" check --translate -1,4 "$SRC/scenarios/weather_cycle.jsonl"
+has "$T/out" '^  note: 3 "falls" parts of sky expect lines not checked'
+for v in 3 3,x ,2 3,-2,1 99999999,0; do expect_rc 2 "$Q" check --translate "$v"; done
+expect_rc 2 "$Q" check --translate 1,1 --heavy
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -414,6 +414,46 @@ size_t qr_diff_summary(const qr_diff *d, const char *name_a, const char *name_b,
                        char *buf, size_t cap);
 
 /* ===================================================================== */
+/* Translating scenarios (the metamorphic check)                         */
+/* ===================================================================== */
+
+/* What a translated copy leaves out: parts of expect lines that depend on
+ * absolute position and so cannot be moved. */
+typedef struct qr_translate_notes {
+    size_t falls;   /* "sky" expect lines' "falls" parts (precipitation: cold
+                       cells hash absolute coordinates); a line with nothing
+                       else is left out */
+    size_t untyped; /* "event" expect lines whose match names a coordinate
+                       key but no "type" (blocks or fixed point?): left out */
+} qr_translate_notes;
+
+/* A copy of sc moved by (dx, dz) whole chunks: the chunk rectangle, every
+ * input position (place, break, a craft's table, join spawns in fixed
+ * point: + dx * 16 * QK_FX_ONE) and every expect line's position (block,
+ * light, player feet and fixed-point position, an event match's coordinate
+ * keys as the event table marks them).  The copy shares sc's pack (sc must
+ * outlive it), keeps sc's name and hash, and is freed with
+ * qr_scenario_free.  notes may be NULL.  Errors: QR_ERR_INPUT when the
+ * world is not translation invariant (the terrain generator) or something
+ * would leave the world (line of the input or expect line), QR_ERR_NOMEM.
+ * *out is NULL on error.  O(inputs + expects). */
+qr_status qr_scenario_translate(const qr_scenario *sc, int32_t dx, int32_t dz,
+                                qr_scenario **out, qr_translate_notes *notes,
+                                qr_error *err);
+
+/* Runs orig and its translated copy `moved` (light workers: `threads`, as in
+ * qr_run_opts) and compares orig's events, each moved by (dx, dz) chunks,
+ * with moved's events, line by line (qr_compare_files).  Digest lines are
+ * left out of both (digests hash absolute coordinates), and both headers
+ * are written from `moved`, so scenario_hash is not compared.  diff->line
+ * counts lines of these digest-free streams.  res receives moved's run
+ * (its expectations evaluated); release it with qr_run_result_free.
+ * Errors: as qr_run, QR_ERR_IO for the temporary files. */
+qr_status qr_translate_compare(const qr_scenario *orig, const qr_scenario *moved, int32_t dx,
+                               int32_t dz, unsigned threads, qr_diff *diff,
+                               qr_run_result *res, qr_error *err);
+
+/* ===================================================================== */
 /* Bisecting a divergence                                                */
 /* ===================================================================== */
 
@@ -497,46 +537,6 @@ size_t qr_divergence_render(const qr_divergence *d, char *buf, size_t cap);
  * docs/formats.md ("quarry bisect").  Returns the length it wanted. */
 size_t qr_divergence_json(const qr_divergence *d, char *buf, size_t cap);
 
-/* ===================================================================== */
-/* Stepping sessions                                                     */
-/* ===================================================================== */
-
-/* A session steps a scenario's world a tick at a time for a person or a
- * script (`quarry repl`): forwards, backwards (through a checkpoint every
- * 64 ticks: restore the nearest one at or before the target, re-step),
- * to named snapshots.  Optionally it compares each tick with a second run:
- * a second scenario's world stepped in lockstep with its own inputs, or a
- * golden event stream (the tick's canonical lines, digest line included).
- * The first tick where they part is kept with the bisector's descent (for
- * two worlds: subsystem, column and voxel or player and field).  Watches
- * stop qr_session_advance at the first tick a value changes or the two
- * worlds start to disagree on it.  The canonical lines of every tick
- * reached are recorded (qr_session_lines).  Memory: O(lines + snapshot
- * size x ticks / 64). */
-typedef struct qr_session qr_session;
-
-typedef struct qr_session_opts {
-    const qr_scenario *b;   /* a second run in lockstep (not owned), or NULL */
-    const char *golden;     /* a golden stream to compare with, or NULL */
-    uint32_t checkpoint_every; /* 0: 64 */
-} qr_session_opts;
-
-/* Creates the world(s) at tick 0 and reads the golden (QR_ERR_IO, or
- * QR_ERR_INPUT at file:line:col when it is not an event stream whose lines
- * carry ascending ticks, each tick closed by a digest line).  `a` (and
- * opts->b) must outlive the session.  *out is NULL on error. */
-qr_status qr_session_open(qr_session **out, const qr_scenario *a,
-                          const qr_session_opts *opts, qr_error *err);
-void qr_session_free(qr_session *s);
-
-/* The next tick to run (ticks stepped), and the run's length: the
- * scenario's ticks, the longer one's with a second scenario. */
-uint64_t qr_session_tick(const qr_session *s);
-uint64_t qr_session_end(const qr_session *s);
-/* World and scenario 0 (a) or 1 (b); NULL when there is no second world.
- * The world is for queries only and changes with every call below. */
-const qk_world *qr_session_world(const qr_session *s, int which);
-const qr_scenario *qr_session_scenario(const qr_session *s, int which);
 /* ===================================================================== */
 /* Bisecting two builds: probes and repro bundles                        */
 /* ===================================================================== */
@@ -629,6 +629,46 @@ void qr_bundle_free(qr_bundle *b);
  * (equal as JSON); false when either does not parse. */
 bool qr_divergence_json_equal(const char *a, const char *b);
 
+/* ===================================================================== */
+/* Stepping sessions                                                     */
+/* ===================================================================== */
+
+/* A session steps a scenario's world a tick at a time for a person or a
+ * script (`quarry repl`): forwards, backwards (through a checkpoint every
+ * 64 ticks: restore the nearest one at or before the target, re-step),
+ * to named snapshots.  Optionally it compares each tick with a second run:
+ * a second scenario's world stepped in lockstep with its own inputs, or a
+ * golden event stream (the tick's canonical lines, digest line included).
+ * The first tick where they part is kept with the bisector's descent (for
+ * two worlds: subsystem, column and voxel or player and field).  Watches
+ * stop qr_session_advance at the first tick a value changes or the two
+ * worlds start to disagree on it.  The canonical lines of every tick
+ * reached are recorded (qr_session_lines).  Memory: O(lines + snapshot
+ * size x ticks / 64). */
+typedef struct qr_session qr_session;
+
+typedef struct qr_session_opts {
+    const qr_scenario *b;   /* a second run in lockstep (not owned), or NULL */
+    const char *golden;     /* a golden stream to compare with, or NULL */
+    uint32_t checkpoint_every; /* 0: 64 */
+} qr_session_opts;
+
+/* Creates the world(s) at tick 0 and reads the golden (QR_ERR_IO, or
+ * QR_ERR_INPUT at file:line:col when it is not an event stream whose lines
+ * carry ascending ticks, each tick closed by a digest line).  `a` (and
+ * opts->b) must outlive the session.  *out is NULL on error. */
+qr_status qr_session_open(qr_session **out, const qr_scenario *a,
+                          const qr_session_opts *opts, qr_error *err);
+void qr_session_free(qr_session *s);
+
+/* The next tick to run (ticks stepped), and the run's length: the
+ * scenario's ticks, the longer one's with a second scenario. */
+uint64_t qr_session_tick(const qr_session *s);
+uint64_t qr_session_end(const qr_session *s);
+/* World and scenario 0 (a) or 1 (b); NULL when there is no second world.
+ * The world is for queries only and changes with every call below. */
+const qk_world *qr_session_world(const qr_session *s, int which);
+const qr_scenario *qr_session_scenario(const qr_session *s, int which);
 /* Whether a second run (world or golden) is compared with. */
 bool qr_session_compares(const qr_session *s);
 
