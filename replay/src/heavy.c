@@ -23,18 +23,6 @@
 
 #include "heavy.h"
 
-static void *plain_alloc(void *ud, void *p, size_t osize, size_t nsize)
-{
-    (void)ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(p);
-        return NULL;
-    }
-    return realloc(p, nsize);
-}
-
-static const qk_allocator heavy_alloc = {plain_alloc, NULL};
 
 /* The subsystems whose digests differ, "blocks,light". */
 static void differing(const qk_digests *a, const qk_digests *b, char *out, size_t cap)
@@ -81,7 +69,9 @@ static qr_status restore(qr__heavy *h, const uint8_t *buf, size_t len, qk_world 
                          qr_error *err)
 {
     qk_diag d = {0};
-    qk_status ks = qk_world_restore(out, buf, len, &h->sc->pack->registry, &heavy_alloc, &d);
+    /* its own counter: the run's peak memory figure is the live world's */
+    qk_allocator al = {qr__count_alloc, &h->mem};
+    qk_status ks = qk_world_restore(out, buf, len, &h->sc->pack->registry, &al, &d);
     return ks == QK_OK ? QR_OK
                        : qr__fail(err, QR_ERR_KERNEL, h->sc->path, 0, 0,
                                   "heavy mode: restoring the snapshot failed: %s: %s",

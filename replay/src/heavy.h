@@ -18,6 +18,7 @@ typedef struct qr__heavy {
     uint64_t check_tick;        /* its world tick (the next tick to run) */
     size_t check_input;         /* the scenario input index at that tick */
     qr__feed feed;              /* re-simulation inputs */
+    qr__counting mem;           /* its worlds' allocations */
     uint64_t checks, rollbacks; /* done so far */
 } qr__heavy;
 

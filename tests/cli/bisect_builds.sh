@@ -11,23 +11,7 @@
 set -u
 Q=$1
 SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); }
-no() { fails=$((fails + 1)); echo "FAILED: $*" >&2; }
-expect_rc() {
-    want=$1; shift
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok; else
-        no "exit $got, wanted $want: $*"; sed 's/^/    /' "$T/err" "$T/out" | head -20 >&2
-    fi
-}
-has() { # has FILE REGEX
-    if grep -Eq -- "$2" "$1"; then ok; else no "$1 lacks /$2/:"; sed 's/^/    /' "$1" | head -20 >&2; fi
-}
+. "$SRC/tests/cli/lib.sh"
 same() { # same FILE FILE
     if cmp -s "$1" "$2"; then ok; else no "$1 and $2 differ:"; diff "$1" "$2" | head -10 >&2; fi
 }

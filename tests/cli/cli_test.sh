@@ -8,25 +8,7 @@
 set -u
 Q=$1
 SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); }
-no() { fails=$((fails + 1)); echo "FAILED: $*" >&2; }
-
-# expect_rc RC CMD...: run, keep stdout/stderr in $T/out, $T/err
-expect_rc() {
-    want=$1; shift
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok; else
-        no "exit $got, wanted $want: $*"; sed 's/^/    /' "$T/err" "$T/out" | head -20 >&2
-    fi
-}
-has() { # has FILE REGEX
-    if grep -Eq -- "$2" "$1"; then ok; else no "$1 lacks /$2/:"; sed 's/^/    /' "$1" | head -20 >&2; fi
-}
+. "$SRC/tests/cli/lib.sh"
 
 # ---- bad input: exit 2, file:line:col on stderr, no output file ---------
 cp "$SRC/tests/cli/bad/"*.jsonl "$T/"
