@@ -33,7 +33,7 @@ case "${1:-}" in
     --i386) gcc_major=$( (gcc -dumpversion 2>/dev/null || echo 12) | cut -d. -f1)
             packages+=("gcc-$gcc_major-multilib" libc6-dev-i386
                        libjansson-dev:i386 libxxhash-dev:i386 libzstd-dev:i386
-                       zlib1g-dev:i386) ;;
+                       zlib1g-dev:i386 libedit-dev:i386) ;;
     *) echo "usage: $0 [--i386]" >&2; exit 2 ;;
 esac
 

@@ -59,7 +59,7 @@ i386_ready() {
     printf '%s\n' '#include <errno.h>' '#include <jansson.h>' '#include <xxhash.h>' \
         'int main(void) { json_t *j = json_integer(EINVAL); return sizeof(void *) == 4 && j ? 0 : 1; }' >"$probe.c"
     # shellcheck disable=SC2046,SC2086
-    PKG_CONFIG_LIBDIR=$m32_pkgconfig pkg-config --exists jansson libxxhash libzstd zlib 2>/dev/null &&
+    PKG_CONFIG_LIBDIR=$m32_pkgconfig pkg-config --exists jansson libxxhash libzstd zlib libedit 2>/dev/null &&
         gcc $m32_flags "$probe.c" -o "$probe" \
             $(PKG_CONFIG_LIBDIR=$m32_pkgconfig pkg-config --cflags --libs jansson) >/dev/null 2>&1 &&
         "$probe"
