@@ -41,8 +41,28 @@ static void index_put(uint8_t *data, uint8_t bits, uint32_t i, uint32_t v)
 
 void qk__section_expand(const qk__section *s, qk_block_id *out)
 {
-    for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++)
-        out[i] = qk__section_get(s, i);
+    /* One loop per width (digests and the renderer expand whole sections). */
+    const uint8_t *d = s->data;
+    switch (s->bits) {
+    case 0:
+        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++)
+            out[i] = s->uniform;
+        break;
+    case 4:
+        for (uint32_t i = 0; i < QK_SECTION_VOXELS / 2; i++) {
+            out[2 * i] = s->palette[d[i] & 15u];
+            out[2 * i + 1] = s->palette[d[i] >> 4];
+        }
+        break;
+    case 8:
+        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++)
+            out[i] = s->palette[d[i]];
+        break;
+    default:
+        for (uint32_t i = 0; i < QK_SECTION_VOXELS; i++)
+            out[i] = qk__section_get(s, i);
+        break;
+    }
 }
 
 void qk__section_free(qk__mem *m, qk__section *s)

@@ -216,6 +216,21 @@ qk_status qk_block_at(const qk_world *w, int32_t x, int32_t y, int32_t z, qk_blo
     return qk__world_get(w, x, y, z, out) ? QK_OK : QK_ERR_RANGE;
 }
 
+const qk_block_def *qk_block_def_of(const qk_world *w, qk_block_id id)
+{
+    return id < w->block_count ? &w->blocks[id] : NULL;
+}
+
+qk_status qk_section_blocks(const qk_world *w, int32_t cx, int32_t cz, uint32_t sy,
+                            qk_block_id *out)
+{
+    const qk__chunk *c = qk__world_chunk(w, cx, cz);
+    if (!c || sy >= QK_SECTIONS)
+        return QK_ERR_RANGE;
+    qk__section_expand(&c->sec[sy], out);
+    return QK_OK;
+}
+
 uint32_t qk_player_count(const qk_world *w) { return w->n_players; }
 
 qk_status qk_player_at(const qk_world *w, uint32_t index, qk_player_state *out)

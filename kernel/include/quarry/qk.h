@@ -581,6 +581,19 @@ const qk_world_config *qk_world_config_of(const qk_world *w);
 qk_status qk_block_at(const qk_world *w, int32_t x, int32_t y, int32_t z,
                       qk_block_id *out);
 
+/* The world's copy of block `id`'s registry entry, or NULL for an id the
+ * registry does not have.  Readers such as the renderer ask it whether a
+ * block is opaque. */
+const qk_block_def *qk_block_def_of(const qk_world *w, qk_block_id id);
+
+/* Copies section sy (0..QK_SECTIONS-1, bottom up) of column (cx, cz):
+ * out[4096] gets its block ids, voxel (y & 15) << 8 | z << 4 | x.  For
+ * readers of whole columns (the renderer's mesher): one call instead of
+ * 4,096 qk_block_at.  O(4096).  QK_ERR_RANGE for an unloaded column or sy
+ * out of range (out untouched). */
+qk_status qk_section_blocks(const qk_world *w, int32_t cx, int32_t cz, uint32_t sy,
+                            qk_block_id *out);
+
 /* Light at a voxel: skylight and block light, each 0..15.  The lit state
  * is the unique fixed point of L = max(source, max over the 6 neighbours of
  * L - 1), opaque voxels holding only their own emission; skylight's source
