@@ -16,6 +16,7 @@
  * and cannot, so its caller hands the recipes over with
  * qr_pack_parse_recipes.  Format: docs/formats.md, "Block pack".
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ void qr_pack_free(qr_pack *p)
             free(p->names[i]);
     free(p->names);
     free(p->defs);
+    free(p->color);
+    free(p->has_color);
     qr__recipes_free(p->recipes, p->recipe_names, p->recipe_count);
     free(p);
 }
@@ -57,7 +60,7 @@ static const char *const pack_keys[] = {"format", "name", "blocks", "items", "re
                                         NULL};
 static const char *const block_keys[] = {"id",        "name",  "opaque", "solid",
                                          "emissive",  "breakable", "drops", "stack",
-                                         "crafting_table", "note", NULL};
+                                         "crafting_table", "color", "note", NULL};
 static const char *const item_keys[] = {"id", "name", "stack", "note", NULL};
 
 /* "block" or "item", for messages about an id or name already taken. */
@@ -94,6 +97,26 @@ static qr_status claim(const qr__jctx *c, qr_pack *p, const char *ptr, const cha
     return QR_OK;
 }
 
+/* "#rrggbb" (hex digits of either case) into rgb: the renderer's colour of
+ * a block.  Presentation only: it never reaches the kernel's registry. */
+static qr_status parse_color(const qr__jctx *c, const char *ptr, const char *s, uint8_t rgb[3])
+{
+    char fp[96];
+    bool ok = strlen(s) == 7 && s[0] == '#';
+    for (int i = 1; ok && i < 7; i++)
+        ok = isxdigit((unsigned char)s[i]) != 0;
+    if (!ok) {
+        snprintf(fp, sizeof fp, "%s/color", ptr);
+        return qr__jfail(c, fp, false, "\"color\" must be \"#rrggbb\" (six hex digits), got "
+                         "\"%.80s\"", s);
+    }
+    for (int i = 0; i < 3; i++) {
+        char hex[3] = {s[1 + 2 * i], s[2 + 2 * i], 0};
+        rgb[i] = (uint8_t)strtoul(hex, NULL, 16);
+    }
+    return QR_OK;
+}
+
 /* First pass over one block: everything but "drops", which may name a
  * block or item defined later. */
 static qr_status parse_block(const qr__jctx *c, qr_pack *p, const json_t *b, size_t i)
@@ -106,8 +129,8 @@ static qr_status parse_block(const qr__jctx *c, qr_pack *p, const json_t *b, siz
     if (st)
         return st;
     int64_t id, emissive = 0, stack = QK_MAX_STACK;
-    const char *name;
-    bool opaque, solid, breakable = true, table = false;
+    const char *name, *color = NULL;
+    bool opaque, solid, breakable = true, table = false, has_color = false;
     if ((st = qr__jint(c, b, ptr, "id", true, 0, QK_MAX_BLOCKS - 1, &id, NULL)) ||
         (st = qr__jstr(c, b, ptr, "name", true, QR_NAME_MAX, &name, NULL)) ||
         (st = qr__jbool(c, b, ptr, "opaque", true, &opaque, NULL)) ||
@@ -116,8 +139,11 @@ static qr_status parse_block(const qr__jctx *c, qr_pack *p, const json_t *b, siz
         (st = qr__jbool(c, b, ptr, "breakable", false, &breakable, NULL)) ||
         (st = qr__jint(c, b, ptr, "stack", false, 1, QK_MAX_STACK, &stack, NULL)) ||
         (st = qr__jbool(c, b, ptr, "crafting_table", false, &table, NULL)) ||
+        (st = qr__jstr(c, b, ptr, "color", false, 16, &color, &has_color)) ||
+        (has_color && (st = parse_color(c, ptr, color, p->color[id]))) ||
         (st = claim(c, p, ptr, "block", id, name)))
         return st;
+    p->has_color[id] = has_color;
     qk_block_def *d = &p->defs[id];
     d->opaque = opaque;
     d->solid = solid;
@@ -198,8 +224,10 @@ static qr_status parse_pack(qr_pack **out, const char *file, const char *text, s
     if (p) {
         p->defs = calloc(QK_MAX_BLOCKS, sizeof *p->defs);
         p->names = calloc(QK_MAX_BLOCKS, sizeof *p->names);
+        p->color = calloc(QK_MAX_BLOCKS, sizeof *p->color);
+        p->has_color = calloc(QK_MAX_BLOCKS, sizeof *p->has_color);
     }
-    if (!p || !p->defs || !p->names) {
+    if (!p || !p->defs || !p->names || !p->color || !p->has_color) {
         st = qr__fail(err, QR_ERR_NOMEM, file, 0, 0, "out of memory");
         goto done;
     }

@@ -29,6 +29,7 @@ static void bad(const char *text, unsigned line, unsigned col, const char *needl
 
 #define AIR "{\"id\":0,\"name\":\"air\",\"opaque\":false,\"solid\":false,\"breakable\":false}"
 #define HEAD "{\"format\":1,\"name\":\"x\",\"blocks\":[" AIR ",\n"
+#define STONE_2 "{\"id\":2,\"name\":\"t\",\"opaque\":true,\"solid\":true}"
 #define STONE "{\"id\":1,\"name\":\"s\",\"opaque\":true,\"solid\":true}"
 
 /* The default pack's blocks as they were before items existed: golden
@@ -243,9 +244,42 @@ static void test_files(void)
     }
 }
 
+/* "color": presentation only, parsed with positions, kept out of the
+ * registry (the registry hash, and so every golden, ignores it). */
+static void test_colors(void)
+{
+    const char *ok = HEAD "{\"id\":1,\"name\":\"s\",\"opaque\":true,\"solid\":true,"
+                          "\"color\":\"#7D7d0a\"},\n" STONE_2 "]}";
+    qr_pack *p = NULL;
+    qr_error e;
+    CHECK_INT(qr_pack_parse(&p, "p.json", ok, strlen(ok), &e), QR_OK);
+    if (p) {
+        CHECK(p->has_color[1] && !p->has_color[2] && !p->has_color[0]);
+        CHECK_INT(p->color[1][0], 0x7d);
+        CHECK_INT(p->color[1][1], 0x7d);
+        CHECK_INT(p->color[1][2], 0x0a);
+        qr_pack_free(p);
+    }
+    bad(HEAD "{\"id\":1,\"name\":\"s\",\"opaque\":true,\"solid\":true,\"color\":\"#12345\"}]}",
+        2, 55, "#rrggbb");
+    bad(HEAD "{\"id\":1,\"name\":\"s\",\"opaque\":true,\"solid\":true,\"color\":\"#12345g\"}]}",
+        2, 55, "six hex digits");
+    bad(HEAD "{\"id\":1,\"name\":\"s\",\"opaque\":true,\"solid\":true,\"color\":7}]}", 2, 55,
+        "color");
+    /* Every block of the default pack has a colour. */
+    CHECK_INT(qr_pack_load(&p, QUARRY_SOURCE_DIR "/packs/default.json", &e), QR_OK);
+    if (p) {
+        for (uint32_t i = 1; i < p->count; i++)
+            if (p->names[i] && !p->defs[i].item_only)
+                CHECK(p->has_color[i]);
+        qr_pack_free(p);
+    }
+}
+
 int main(void)
 {
     test_default();
+    test_colors();
     test_files();
 
     qr_pack *p;

@@ -90,6 +90,12 @@ typedef struct qr_pack {
     uint32_t count;      /* registry size: highest id + 1 */
     qk_block_def *defs;  /* [count] */
     char **names;        /* [count]; NULL for holes */
+    /* The renderer's colour of each block (the block's optional "color",
+     * "#rrggbb"): color[id] is meaningful when has_color[id].  Presentation
+     * only: colours are not in the registry, so they never change the
+     * registry hash, snapshots or digests. */
+    uint8_t (*color)[3];  /* [count] */
+    bool *has_color;      /* [count] */
     qk_recipe *recipes;  /* [recipe_count] */
     char **recipe_names; /* [recipe_count] */
     uint32_t recipe_count;
