@@ -38,6 +38,8 @@ json_t *qb_light(const qb_opts *o);             /* bench_light.c */
 json_t *qb_rules(const qb_opts *o);             /* bench_rules.c */
 json_t *qb_persist(const qb_opts *o);           /* bench_persist.c */
 json_t *qb_desync(const qb_opts *o);            /* bench_desync.c */
+json_t *qb_mesh(const qb_opts *o);              /* bench_render.c */
+json_t *qb_bake(const qb_opts *o);              /* bench_bake.c */
 
 /* ---- time and statistics (util.c) -------------------------------------- */
 

@@ -36,6 +36,8 @@ static const struct {
     {"persist", qb_persist},
     {"desync", qb_desync},
     {"rules", qb_rules},
+    {"mesh", qb_mesh},
+    {"bake", qb_bake},
 };
 #define N_BENCHES (sizeof benches / sizeof benches[0])
 

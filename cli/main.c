@@ -28,6 +28,9 @@ static const qc_command commands[] = {
     {"golden", qc_cmd_golden, qc_help_golden, "golden status, review pending streams, accept"},
     {"report", qc_cmd_report, qc_help_report, "merge shards' check reports into one"},
     {"repl", qc_cmd_repl, qc_help_repl, "step a scenario by hand, beside a golden or a second run"},
+    {"bake", qc_cmd_bake, qc_help_bake, "render a world offscreen into a PNG (EGL + GLES)"},
+    {"export-gltf", qc_cmd_export_gltf, qc_help_export_gltf,
+     "a world's greedy meshes as a glTF 2.0 binary (.glb)"},
     {"replay-bundle", qc_cmd_replay_bundle, qc_help_replay_bundle,
      "reproduce a desync bundle written by bisect --bundle"},
     /* hidden from the list: the protocol of bisect --build-a/--build-b */

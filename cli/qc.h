@@ -15,6 +15,7 @@
 
 #include "quarry/qr.h"
 #include "quarry/qs.h"
+#include "quarry/qm.h"
 
 enum { QC_EXIT_OK = 0, QC_EXIT_FAIL = 1, QC_EXIT_USAGE = 2 };
 
@@ -30,12 +31,15 @@ int qc_cmd_repl(int argc, char **argv);
 int qc_cmd_probe(int argc, char **argv);
 int qc_cmd_replay_bundle(int argc, char **argv);
 int qc_cmd_report(int argc, char **argv);
+int qc_cmd_bake(int argc, char **argv);
+int qc_cmd_export_gltf(int argc, char **argv);
 
 /* Each command's --help text. */
 extern const char qc_help_run[], qc_help_check[], qc_help_diff[], qc_help_accept[],
     qc_help_txn_status[], qc_help_region[], qc_help_golden[], qc_help_bisect[],
     qc_help_repl[], qc_help_report[];
 extern const char qc_help_probe[], qc_help_replay_bundle[];
+extern const char qc_help_bake[], qc_help_export_gltf[];
 
 /* Prints "quarry CMD: message" and a hint to stderr; returns QC_EXIT_USAGE. */
 int qc_usage(const char *cmd, const char *fmt, ...)
@@ -204,5 +208,23 @@ int qc_builds_report(const qc_builds *r, bool json);
 /* Writes the desync bundle of r to out (atomically).  0 or QC_EXIT_USAGE. */
 int qc_builds_bundle(const qc_builds *r, const char *scenario, const char *pack_dir,
                      const char *const bin[2], const char *out);
+
+/* Block colours for the renderer from a pack's "color" fields
+ * (render_common.c): pal->rgb has pack->count entries; free with
+ * qc_palette_free.  False when out of memory. */
+bool qc_palette(const qr_pack *pack, qm_palette *pal);
+void qc_palette_free(qm_palette *pal);
+
+/* A save opened for rendering (bake, export-gltf): the pack from
+ * pack_path, its palette and the loaded world.  0, or QC_EXIT_USAGE after
+ * saying why on stderr (nothing held then). */
+typedef struct qc_render_world {
+    qr_pack *pack;
+    qm_palette pal;
+    qk_world *w;
+} qc_render_world;
+int qc_render_open_save(const char *cmd, const char *dir, const char *pack_path,
+                        qc_render_world *r);
+void qc_render_close(qc_render_world *r);
 
 #endif /* QC_H */

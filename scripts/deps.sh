@@ -23,6 +23,9 @@ packages=(
     libzstd-dev              # adapters/region: zstd region files
     zlib1g-dev               # adapters/region: CRC32; the bench's Anvil baseline
     libedit-dev              # cli/: line editing in quarry repl
+    libegl-dev libgles-dev   # adapters/render: EGL + GLES 3.0 headers and loaders
+    libegl-mesa0 libgl1-mesa-dri   # Mesa's EGL and llvmpipe (renders with no GPU)
+    libpng-dev               # adapters/render: PNG output
     libclang-rt-14-dev       # clang's ASan/UBSan runtimes (dev preset, matrix)
 )
 
