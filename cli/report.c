@@ -379,9 +379,9 @@ static void page(FILE *f, const qc_report *r)
     fprintf(f, "<p><strong>%zu scenario%s: %zu passed, %zu failed, %zu missing a golden, "
             "%zu error%s.</strong></p>\n", r->n, r->n == 1 ? "" : "s", pass, fail, missing,
             errors, errors == 1 ? "" : "s");
-    fputs("<p class=\"notice\">Baked pictures are not available yet: the renderer that "
-          "draws each scenario's final world is a later issue, so the pictures are "
-          "missing, not broken.</p>\n", f);
+    fputs("<p class=\"notice\">Baked pictures are not available yet: the report does not "
+          "yet call the renderer for each scenario's final world (quarry bake draws one by "
+          "hand), so the pictures are missing, not broken.</p>\n", f);
     summary(f, r);
     for (size_t i = 0; i < r->n; i++)
         section(f, &r->slots[i], i);
