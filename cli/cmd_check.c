@@ -567,6 +567,8 @@ int qc_cmd_check(int argc, char **argv)
     printf("%zu passed, %zu failed\n", passed, failed);
     if (junit && write_junit(junit, jobs, list.n) != 0)
         bad = true;
+    if (report)
+        qc_report_pictures(report, list.v, pack_dir);
     if (report && qc_report_write(report) != 0)
         bad = true;
     qc_report_free(report);

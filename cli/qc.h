@@ -121,6 +121,10 @@ void qc_report_outcome(qc_report_slot *s, const char *name, bool passed, bool ba
 /* Writes DIR/index.html and DIR/results.json atomically.  0, or -1 after
  * saying why. */
 int qc_report_write(qc_report *r);
+/* Bakes each checked scenario's final world into its slot as a PNG data
+ * URI (report_pictures.c), on the calling thread; paths[i] is slot i's
+ * scenario.  Without EGL/GLES each slot says why instead. */
+void qc_report_pictures(qc_report *r, char *const *paths, const char *pack_dir);
 void qc_report_free(qc_report *r);
 /* One testcase of a JUnit XML file (junit.c). */
 typedef struct qc_case {

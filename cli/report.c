@@ -354,8 +354,17 @@ static void section(FILE *f, const qc_report_slot *s, size_t i)
         expects(f, s);
         metrics(f, s);
     }
-    fputs("<p class=\"muted\">Final world: no picture (baked pictures are not available "
-          "yet).</p>\n</section>\n", f);
+    if (s->picture) {
+        fputs("<p>Final world (after its last tick, baked offscreen):</p>\n<img alt=\"", f);
+        qc_markup_text(f, s->name);
+        fprintf(f, " after its last tick\" width=\"320\" height=\"200\" src=\"%s\">\n",
+                s->picture);
+    } else {
+        fputs("<p class=\"muted\">Final world: no picture (", f);
+        qc_markup_text(f, s->picture_why[0] ? s->picture_why : "not baked");
+        fputs(").</p>\n", f);
+    }
+    fputs("</section>\n", f);
 }
 
 static void page(FILE *f, const qc_report *r)
@@ -379,9 +388,14 @@ static void page(FILE *f, const qc_report *r)
     fprintf(f, "<p><strong>%zu scenario%s: %zu passed, %zu failed, %zu missing a golden, "
             "%zu error%s.</strong></p>\n", r->n, r->n == 1 ? "" : "s", pass, fail, missing,
             errors, errors == 1 ? "" : "s");
-    fputs("<p class=\"notice\">Baked pictures are not available yet: the report does not "
-          "yet call the renderer for each scenario's final world (quarry bake draws one by "
-          "hand), so the pictures are missing, not broken.</p>\n", f);
+    size_t pictures = 0;
+    for (size_t i = 0; i < r->n; i++)
+        pictures += r->slots[i].picture != NULL;
+    if (pictures < r->n)
+        fprintf(f, "<p class=\"notice\">%zu of %zu scenarios have no baked picture of their "
+                "final world (each section says why: on a machine without EGL or GLES no "
+                "picture can be made), so those pictures are missing, not broken.</p>\n",
+                r->n - pictures, r->n);
     summary(f, r);
     for (size_t i = 0; i < r->n; i++)
         section(f, &r->slots[i], i);
@@ -423,6 +437,7 @@ void qc_report_slot_clear(qc_report_slot *s)
     free(s->expects);
     free(s->text);
     free(s->divergence);
+    free(s->picture);
     free(s->us);
     s->expects = NULL;
     s->text = s->divergence = NULL;

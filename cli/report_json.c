@@ -59,6 +59,8 @@ static json_t *slot_json(const qc_report_slot *s)
     json_object_set_new(o, "expects", ex);
     json_object_set_new(o, "text", str_or_null(s->text));
     json_object_set_new(o, "divergence", str_or_null(s->divergence));
+    json_object_set_new(o, "picture", str_or_null(s->picture));
+    json_object_set_new(o, "picture_why", json_string(s->picture_why));
     json_t *step = json_null();
     if (s->taken && s->ran && s->timed) {
         json_t *plot = json_array();
@@ -295,6 +297,13 @@ static int read_slot(const rd *c, json_t *o, const char *p, qc_report_slot *s)
     s->n_passed = (size_t)json_integer_value(np);
     s->text = dup_or_null(tx);
     s->divergence = dup_or_null(dv);
+    /* Optional: the baked picture (a PNG data URI) or why there is none. */
+    json_t *pic = json_object_get(o, "picture"), *why = json_object_get(o, "picture_why");
+    if (json_is_string(pic) &&
+        strncmp(json_string_value(pic), "data:image/png;base64,", 22) == 0)
+        s->picture = dup_or_null(pic);
+    if (json_is_string(why))
+        snprintf(s->picture_why, sizeof s->picture_why, "%s", json_string_value(why));
     if (snprintf(pp, sizeof pp, "%s/expects", p) < 0)
         pp[0] = 0;
     if (read_expects(c, ex, pp, s))

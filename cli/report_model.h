@@ -41,6 +41,8 @@ struct qc_report_slot {
     double median, p99, max;
     float plot[QC_PLOT_POINTS];
     size_t n_plot, per;
+    char *picture;         /* "data:image/png;base64,..." of the final world */
+    char picture_why[256]; /* why there is none */
 };
 
 struct qc_report {

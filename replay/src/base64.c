@@ -74,3 +74,13 @@ size_t qr__base64_decode(const char *s, size_t n, uint8_t **out, size_t *len)
     *len = o;
     return (size_t)-1;
 }
+
+size_t qr_base64_size(size_t n)
+{
+    return qr__base64_size(n);
+}
+
+void qr_base64_encode(const uint8_t *p, size_t n, char *out)
+{
+    qr__base64_encode(p, n, out);
+}

@@ -1,13 +1,16 @@
 #!/bin/sh
 # cli_test.sh - end-to-end tests of the quarry executable.
 #
-# usage: cli_test.sh QUARRY SOURCE_DIR
+# usage: cli_test.sh QUARRY SOURCE_DIR [PRELOAD]
+# PRELOAD (sanitizer builds): what quarry processes that render (check
+# --report bakes pictures) get as LD_PRELOAD, to keep Mesa's driver loaded.
 # Checks exit codes, "file:line:col: message" errors on stderr, that a
 # failed run leaves no output file, `quarry diff` wording, and the
 # accept -> check cycle with its manifest.  Needs the kernel linked.
 set -u
 Q=$1
 SRC=$2
+PRELOAD=${3:-}
 . "$SRC/tests/cli/lib.sh"
 
 # ---- bad input: exit 2, file:line:col on stderr, no output file ---------
@@ -444,14 +447,17 @@ sed 's/"name":"walk"/"name":"walk_two"/; s/"seed":42/"seed":7/' "$W" > "$RP/scen
 printf '%s\n' '{"expect":"block","tick":40,"pos":[0,6,0],"block":"glass","note":"wrong <on> purpose"}' >> "$RP/scenarios/walk_two.jsonl"
 SOURCE_DATE_EPOCH=86400 expect_rc 0 "$Q" accept "$RP/scenarios" --reason 'QA <sign-off> & "go"' --by tester --force
 R="$T/rep/nested"
-SOURCE_DATE_EPOCH=86400 expect_rc 1 "$Q" check "$RP/scenarios" --report "$R"
+SOURCE_DATE_EPOCH=86400 expect_rc 1 env LD_PRELOAD="$PRELOAD" "$Q" check "$RP/scenarios" --report "$R"
 has "$T/out" '^FAIL walk_two: expect line'
 if [ -f "$R/index.html" ] && [ "$(ls -A "$R" | tr '\n' ' ')" = "index.html results.json " ]; then ok
 else no "report: not index.html and results.json alone in $R"; fi
 H="$R/index.html"
 has "$H" '^<!DOCTYPE html>'
 has "$H" '</html>$'
-if grep -Eq 'https?://|src=|<script|<link' "$H"; then no "report refers outside itself"; else ok; fi
+if grep -Eq 'https?://|<script|<link' "$H"; then no "report refers outside itself"; else ok; fi
+# its only src= are the pictures, embedded as data URIs
+if grep -Eo 'src="[^"]{0,22}' "$H" | grep -vq '^src="data:image/png;base64,$'; then
+    no "report: a src= that is not an embedded PNG"; else ok; fi
 has "$H" 'Written 1970-01-02T00:00:00Z \(UTC\) by quarry [0-9]+\.[0-9]+\.[0-9]+'
 has "$H" '2 scenarios: 1 passed, 1 failed, 0 missing a golden, 0 errors'
 has "$H" '<a href="#s1">walk</a></td><td><span class="b PASS">PASS</span></td><td class="n">60</td>'
@@ -466,16 +472,23 @@ has "$H" '<tr><th>Step time p99</th><td class="n">[0-9.]+ &#181;s</td></tr>'
 has "$H" '<svg '
 has "$H" '<polyline class="line" points="'
 has "$H" '>tick 59</text>'
-has "$H" 'pictures are not available yet'
+has "$H" '<img alt="walk after its last tick" width="320" height="200" src="data:image/png;base64,iVBOR'
+has "$H" '<img alt="walk_two after its last tick" width="320" height="200" src="data:image/png;base64,'
+if grep -q 'have no baked picture' "$H"; then no "report: pictures missing here"; else ok; fi
+# without EGL the pictures are missing, and the report says why
+expect_rc 1 env __EGL_VENDOR_LIBRARY_FILENAMES=/nonexistent "$Q" check "$RP/scenarios" --report "$T/rep_noegl"
+has "$T/rep_noegl/index.html" '2 of 2 scenarios have no baked picture of their final world'
+has "$T/rep_noegl/index.html" 'Final world: no picture \(no renderer here: '
+if grep -q 'src=' "$T/rep_noegl/index.html"; then no "report: a picture without EGL"; else ok; fi
 # a divergence is shown, and a missing golden gets its badge
 sed 's/"ticks":60/"ticks":61/' "$RP/scenarios/walk.jsonl" > "$RP/walk.jsonl" && mv "$RP/walk.jsonl" "$RP/scenarios/walk.jsonl"
 cp "$W" "$RP/scenarios/walk_new.jsonl" && sed -i 's/"name":"walk"/"name":"walk_new"/' "$RP/scenarios/walk_new.jsonl"
-expect_rc 1 env CI=true "$Q" check "$RP/scenarios" --report "$T/rep2" -j 3
+expect_rc 1 env CI=true LD_PRELOAD="$PRELOAD" "$Q" check "$RP/scenarios" --report "$T/rep2" -j 3
 has "$T/rep2/index.html" '<h3>First divergence from the golden</h3>'
 has "$T/rep2/index.html" 'href="#s2">walk_new</a></td><td><span class="b MISSING">MISSING</span>'
 rm "$RP/scenarios/walk_new.jsonl" && cp "$W" "$RP/scenarios/walk.jsonl"
 # the same check twice: the same document but for the timing numbers
-SOURCE_DATE_EPOCH=86400 expect_rc 1 "$Q" check "$RP/scenarios" --report "$T/rep3" -j 2
+SOURCE_DATE_EPOCH=86400 expect_rc 1 env LD_PRELOAD="$PRELOAD" "$Q" check "$RP/scenarios" --report "$T/rep3" -j 2
 sed -E 's/[0-9]+(\.[0-9]+)?/N/g' "$H" > "$T/rep_a"
 sed -E 's/[0-9]+(\.[0-9]+)?/N/g' "$T/rep3/index.html" > "$T/rep_b"
 if cmp -s "$T/rep_a" "$T/rep_b"; then ok; else no "report structure differs between runs"; diff "$T/rep_a" "$T/rep_b" | head -10 >&2; fi
@@ -561,9 +574,9 @@ has "$T/err" "^$T/bad_json.jsonl:[0-9]+:[0-9]+: "
 M="$T/merge"
 mkdir -p "$M"
 n_sc=$(ls "$SRC/scenarios/"*.jsonl | wc -l)
-SOURCE_DATE_EPOCH=1700000000 CI=1 "$Q" check --shard 1/2 --report "$M/s1" --junit "$M/s1.xml" \
+SOURCE_DATE_EPOCH=1700000000 CI=1 LD_PRELOAD="$PRELOAD" "$Q" check --shard 1/2 --report "$M/s1" --junit "$M/s1.xml" \
     "$SRC/scenarios" > "$M/s1.out" 2>&1
-SOURCE_DATE_EPOCH=1700000000 CI=1 "$Q" check --shard 2/2 --report "$M/s2" "$SRC/scenarios" \
+SOURCE_DATE_EPOCH=1700000000 CI=1 LD_PRELOAD="$PRELOAD" "$Q" check --shard 2/2 --report "$M/s2" "$SRC/scenarios" \
     > "$M/s2.out" 2>&1
 expect_rc 0 "$Q" report merge "$M/all" "$M/s1" "$M/s2"
 has "$T/out" "^merged $n_sc scenarios from 2 inputs: $n_sc passed, 0 did not$"

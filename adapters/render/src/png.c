@@ -11,6 +11,7 @@
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -109,5 +110,37 @@ int qm_write_png(const char *path, const uint8_t *rgba, uint32_t width, uint32_t
         unlink(tmp);
         return -1;
     }
+    return 0;
+}
+
+int qm_png_encode(const uint8_t *rgba, uint32_t width, uint32_t height, uint8_t **out,
+                  size_t *len, char *why, size_t cap)
+{
+    char dummy[1];
+    pngctx c = {why && cap ? why : dummy, why && cap ? cap : sizeof dummy};
+    *out = NULL;
+    *len = 0;
+    if (width == 0 || height == 0 || width > 0x7fffffffu / 4 || height > 0x7fffffffu) {
+        snprintf(c.why, c.cap, "bad image size %ux%u", (unsigned)width, (unsigned)height);
+        return -1;
+    }
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n); /* the same encoder, into memory */
+    if (!f) {
+        snprintf(c.why, c.cap, "out of memory");
+        return -1;
+    }
+    int rc = encode(f, rgba, width, height, &c);
+    if (fclose(f) != 0 && rc == 0) {
+        snprintf(c.why, c.cap, "out of memory");
+        rc = -1;
+    }
+    if (rc != 0) {
+        free(buf);
+        return -1;
+    }
+    *out = (uint8_t *)buf;
+    *len = n;
     return 0;
 }

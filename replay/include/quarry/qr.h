@@ -808,6 +808,12 @@ void qr_afile_abort(qr_afile *a);
 /* A qr_write_fn writing to the FILE * passed as ud. */
 int qr_write_stdio(void *ud, const void *buf, size_t len);
 
+/* Base64 (RFC 4648, with padding) of p[0..n) into out, which must hold
+ * qr_base64_size(n) + 1 bytes; NUL-terminated.  For data URIs (the QA
+ * report's pictures) and desync bundles. */
+size_t qr_base64_size(size_t n);
+void qr_base64_encode(const uint8_t *p, size_t n, char *out);
+
 /* XXH3-64 of a whole file, streamed. */
 qr_status qr_hash_file(const char *path, uint64_t *out, uint64_t *bytes,
                        qr_error *err);

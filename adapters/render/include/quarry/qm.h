@@ -149,6 +149,11 @@ void qm_baker_stats(const qm_baker *b, qm_bake_stats *out);
 int qm_write_png(const char *path, const uint8_t *rgba, uint32_t width, uint32_t height,
                  char *why, size_t cap);
 
+/* The same PNG bytes as qm_write_png, into a malloc'd buffer (*out,
+ * *len; free() it).  0, or -1 with why filled. */
+int qm_png_encode(const uint8_t *rgba, uint32_t width, uint32_t height, uint8_t **out,
+                  size_t *len, char *why, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif
