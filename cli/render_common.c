@@ -42,18 +42,6 @@ void qc_palette_free(qm_palette *pal)
     pal->count = 0;
 }
 
-/* The kernel's memory for a loaded save: plain malloc. */
-static void *std_alloc(void *ud, void *p, size_t osize, size_t nsize)
-{
-    (void)ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(p);
-        return NULL;
-    }
-    return realloc(p, nsize);
-}
-
 int qc_render_open_save(const char *cmd, const char *dir, const char *pack_path,
                         qc_render_world *r)
 {
@@ -69,8 +57,7 @@ int qc_render_open_save(const char *cmd, const char *dir, const char *pack_path,
         return QC_EXIT_USAGE;
     }
     qs_error e;
-    qk_allocator alloc = {std_alloc, NULL};
-    if (qs_load(qs_io_posix(), dir, &r->pack->registry, &alloc, false, &r->w, NULL, &e) != QS_OK) {
+    if (qs_load(qs_io_posix(), dir, &r->pack->registry, NULL, false, &r->w, NULL, &e) != QS_OK) {
         char msg[1024];
         qs_error_format(&e, msg, sizeof msg);
         fprintf(stderr, "quarry %s: %s: %s\n", cmd, dir, msg);

@@ -376,13 +376,29 @@ static qs_status loader_init(loader *L, const qs_io *io, const char *dir, qs_err
     return QS_OK;
 }
 
+/* The world's memory when the caller brings no allocator (qs_load with
+ * alloc NULL, and qs_verify's own world): plain malloc. */
+static void *std_alloc(void *ud, void *p, size_t osize, size_t nsize)
+{
+    (void)ud;
+    (void)osize;
+    if (nsize == 0) {
+        free(p);
+        return NULL;
+    }
+    return realloc(p, nsize);
+}
+
+static const qk_allocator malloc_alloc = {std_alloc, NULL};
+
 /* Creates the loading world from world.qw's record: kernel errors name
  * world.qw and the byte in it. */
 static qs_status begin_world(loader *L, const qs_world_file *wf, const qk_registry *reg,
                              const qk_allocator *alloc, qs_error *e)
 {
     qk_diag d = {QK_OK, NULL, 0};
-    qk_status k = qk_load_begin(&L->w, wf->record, wf->record_len, reg, alloc, &d);
+    qk_status k = qk_load_begin(&L->w, wf->record, wf->record_len, reg,
+                                alloc ? alloc : &malloc_alloc, &d);
     if (k != QK_OK) {
         L->w = NULL;
         qs__error_set(e, kernel_status(k), L->world_path, "the kernel refused the world "
@@ -472,19 +488,6 @@ qs_status qs_load(const qs_io *io, const char *dir, const qk_registry *reg,
     return st;
 }
 
-/* qs_verify has no allocator from its caller: the world it builds to let
- * the kernel check records is its own, freed before it returns. */
-static void *std_alloc(void *ud, void *p, size_t osize, size_t nsize)
-{
-    (void)ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(p);
-        return NULL;
-    }
-    return realloc(p, nsize);
-}
-
 qs_status qs_verify(const qs_io *io, const char *dir, const qk_registry *reg, qs_report *rep,
                     qs_verify_stats *stats, qs_error *err)
 {
@@ -507,9 +510,8 @@ qs_status qs_verify(const qs_io *io, const char *dir, const qk_registry *reg, qs
     if (st == QS_OK && reg) {
         /* A refused world record is listed; the files are checked all
          * the same, without the kernel. */
-        qk_allocator alloc = {std_alloc, NULL};
         qs_error e;
-        if (begin_world(&L, &wf, reg, &alloc, &e) != QS_OK) {
+        if (begin_world(&L, &wf, reg, NULL, &e) != QS_OK) {
             st = problem(&L, &e);
             if (L.w)
                 qk_world_destroy(L.w);

@@ -242,7 +242,8 @@ qs_status qs_save(const qs_io *io, const char *dir, const qk_world *w,
  * NULL; rep is not touched).  A region file world.qw names that is
  * missing is QS_ERR_CORRUPT naming it.  Salvage: every bad region file or
  * chunk record is listed in rep (may be NULL) and its columns come back as
- * generated; the load fails only when world.qw itself is unreadable. */
+ * generated; the load fails only when world.qw itself is unreadable.
+ * alloc NULL: the world's memory comes from malloc. */
 qs_status qs_load(const qs_io *io, const char *dir, const qk_registry *reg,
                   const qk_allocator *alloc, bool salvage, qk_world **out,
                   qs_report *rep, qs_error *err);
